@@ -1,0 +1,112 @@
+// Exact decimals for money. A thin wrapper over big.js: add/sub/mul are always exact, and an isolated
+// constructor in strict mode refuses JS numbers passed by accident (use `dec()` which converts them losslessly).
+import BigLib from 'big.js';
+import type { Big } from 'big.js';
+import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
+import { ValidationError } from './errors.ts';
+
+const DecimalCtor = BigLib();
+DecimalCtor.strict = true;
+DecimalCtor.DP = 40; // division precision, in decimal places
+DecimalCtor.RM = BigLib.roundHalfEven;
+DecimalCtor.NE = -1_000_000; // never switch to exponent notation in toString()
+DecimalCtor.PE = 1_000_000;
+
+export type Decimal = Big;
+export type DecimalInput = string | number | bigint | Big | LosslessNumber;
+
+export const ZERO: Decimal = new DecimalCtor('0');
+export const ONE: Decimal = new DecimalCtor('1');
+
+const DECIMAL_RE = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+/** Parses a decimal losslessly: strings as written, numbers by their shortest round-trip text, lossless-json numbers by their source text. */
+export function dec(value: DecimalInput): Decimal {
+  if (isDecimal(value)) return value;
+  if (typeof value === 'object' && value !== null && 'c' in value && 'e' in value && 's' in value) {
+    return new DecimalCtor(value as unknown as Big); // a Big from another constructor
+  }
+  let text: string;
+  if (typeof value === 'string') text = value.trim();
+  else if (typeof value === 'number') {
+    if (!Number.isFinite(value))
+      throw new ValidationError(`not a finite decimal: ${String(value)}`, { value: String(value) });
+    text = String(value);
+  } else if (typeof value === 'bigint') text = value.toString();
+  else if (isLosslessNumber(value)) text = value.value;
+  else throw new ValidationError(`not a decimal: ${String(value)}`, { value: String(value) });
+  if (!DECIMAL_RE.test(text)) throw new ValidationError(`not a decimal: "${text}"`, { value: text });
+  return new DecimalCtor(text);
+}
+
+/** Like `dec` but returns undefined instead of throwing. */
+export function tryDec(value: unknown): Decimal | undefined {
+  try {
+    return dec(value as DecimalInput);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isDecimal(value: unknown): value is Decimal {
+  return value instanceof DecimalCtor;
+}
+
+export type RoundingMode = 'down' | 'up' | 'half-even' | 'half-up';
+
+const BIG_RM: Record<RoundingMode, 0 | 1 | 2 | 3> = { down: 0, 'half-up': 1, 'half-even': 2, up: 3 };
+
+/**
+ * Rounds to a multiple of `increment` (e.g. 0.00000001 or 0.01). 'down' and 'up' are toward and away from zero,
+ * which is what exchanges mean for quantities.
+ */
+export function roundToIncrement(value: Decimal, increment: DecimalInput, mode: RoundingMode = 'down'): Decimal {
+  const inc = dec(increment);
+  if (inc.lte(ZERO))
+    throw new ValidationError(`increment must be positive, got ${inc.toFixed()}`, { increment: inc.toFixed() });
+  const steps = value.div(inc).round(0, BIG_RM[mode]);
+  return steps.times(inc);
+}
+
+export const roundDown = (value: Decimal, increment: DecimalInput): Decimal =>
+  roundToIncrement(value, increment, 'down');
+export const roundHalfEven = (value: Decimal, increment: DecimalInput): Decimal =>
+  roundToIncrement(value, increment, 'half-even');
+
+/** True when `value` is an exact multiple of `increment`. */
+export function isMultipleOf(value: Decimal, increment: DecimalInput): boolean {
+  const inc = dec(increment);
+  return value.mod(inc).eq(ZERO);
+}
+
+/** Plain decimal text, never exponent notation; trailing zeros dropped. */
+export function toPlain(value: Decimal): string {
+  return value.toFixed();
+}
+
+/** Fixed number of decimal places (pads with zeros, rounds half-even). */
+export function toFixedPlaces(value: Decimal, places: number): string {
+  return value.toFixed(places, BIG_RM['half-even']);
+}
+
+/** Number of decimal places of an increment such as 0.00000001 → 8. */
+export function decimalPlaces(increment: DecimalInput): number {
+  const d = dec(increment);
+  return Math.max(0, d.c.length - d.e - 1);
+}
+
+export function minDec(a: Decimal, b: Decimal): Decimal {
+  return a.lt(b) ? a : b;
+}
+export function maxDec(a: Decimal, b: Decimal): Decimal {
+  return a.gt(b) ? a : b;
+}
+export function sumDec(values: Iterable<Decimal>): Decimal {
+  let total = ZERO;
+  for (const v of values) total = total.plus(v);
+  return total;
+}
+/** For floats in indicators and valuations only — never for orders or ledgers. */
+export function toNumber(value: Decimal): number {
+  return Number(value.toFixed());
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'lossless-json';
+import {
+  dec,
+  decimalPlaces,
+  isMultipleOf,
+  roundDown,
+  roundHalfEven,
+  roundToIncrement,
+  toFixedPlaces,
+  toPlain,
+} from '../../src/core/decimal.ts';
+import { ValidationError } from '../../src/core/errors.ts';
+
+describe('decimal', () => {
+  it('adds 0.1 + 0.2 exactly', () => {
+    expect(toPlain(dec('0.1').plus(dec('0.2')))).toBe('0.3');
+    expect(dec(0.1).plus(dec(0.2)).eq(dec('0.3'))).toBe(true);
+  });
+
+  it('keeps 18-decimal strings exactly', () => {
+    const s = '12345.123456789012345678';
+    expect(toPlain(dec(s))).toBe(s);
+    expect(toPlain(dec(s).plus(dec('0.000000000000000001')))).toBe('12345.123456789012345679');
+  });
+
+  it('parses bare JSON numbers with 18 decimals losslessly through lossless-json', () => {
+    const body = parse('{"price": 0.123456789012345678, "qty": 98765432109876543210.5}') as Record<string, unknown>;
+    expect(toPlain(dec(body.price as never))).toBe('0.123456789012345678');
+    expect(toPlain(dec(body.qty as never))).toBe('98765432109876543210.5');
+    // the same text through JSON.parse loses digits: that is why we never use it for money
+    expect(String((JSON.parse('{"p":0.123456789012345678}') as { p: number }).p)).not.toBe('0.123456789012345678');
+  });
+
+  it('never formats with exponent notation', () => {
+    expect(toPlain(dec('0.00000001'))).toBe('0.00000001');
+    expect(toPlain(dec('1e-12'))).toBe('0.000000000001');
+    expect(toPlain(dec('1e21'))).toBe('1000000000000000000000');
+    expect(dec('0.0000001').toString()).toBe('0.0000001');
+  });
+
+  it('rounds down and half-even to an increment', () => {
+    expect(toPlain(roundDown(dec('0.123456789'), '0.00000001'))).toBe('0.12345678');
+    expect(toPlain(roundDown(dec('-0.129'), '0.01'))).toBe('-0.12');
+    expect(toPlain(roundHalfEven(dec('1.005'), '0.01'))).toBe('1');
+    expect(toPlain(roundHalfEven(dec('1.015'), '0.01'))).toBe('1.02');
+    expect(toPlain(roundHalfEven(dec('1.025'), '0.01'))).toBe('1.02');
+    expect(toPlain(roundToIncrement(dec('101.3'), '0.5', 'down'))).toBe('101');
+    expect(toPlain(roundToIncrement(dec('101.3'), '0.5', 'up'))).toBe('101.5');
+    expect(toPlain(roundToIncrement(dec('7'), '5', 'half-even'))).toBe('5');
+  });
+
+  it('checks multiples and counts decimal places', () => {
+    expect(isMultipleOf(dec('0.12345678'), '0.00000001')).toBe(true);
+    expect(isMultipleOf(dec('0.123456789'), '0.00000001')).toBe(false);
+    expect(decimalPlaces('0.00000001')).toBe(8);
+    expect(decimalPlaces('0.01')).toBe(2);
+    expect(decimalPlaces('1')).toBe(0);
+    expect(toFixedPlaces(dec('1.5'), 4)).toBe('1.5000');
+  });
+
+  it('rejects garbage with a ValidationError naming the value', () => {
+    expect(() => dec('abc')).toThrow(ValidationError);
+    expect(() => dec('abc')).toThrow(/"abc"/);
+    expect(() => dec(Number.NaN)).toThrow(ValidationError);
+    expect(() => dec('')).toThrow(ValidationError);
+    expect(() => roundDown(dec('1'), '0')).toThrow(/increment must be positive/);
+  });
+});
