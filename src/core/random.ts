@@ -1,0 +1,42 @@
+// A small seeded PRNG (mulberry32) so that simulations, backtests and tests are reproducible from a seed.
+// Not for cryptography.
+
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [min, max]. */
+  int(min: number, max: number): number;
+  /** True with probability p. */
+  chance(p: number): boolean;
+  /** Standard normal (Box–Muller). */
+  normal(): number;
+}
+
+export function createRandom(seed: number): Random {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    chance: (p) => next() < p,
+    normal: () => {
+      const u = 1 - next();
+      const v = next();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    },
+  };
+}
+
+/** A UUID v4-shaped id drawn from a seeded generator: deterministic ids for backtests. */
+export function seededUuid(random: Random): string {
+  const hex = (n: number): string =>
+    Array.from({ length: n }, () => Math.floor(random.next() * 16).toString(16)).join('');
+  const variant = (8 + Math.floor(random.next() * 4)).toString(16);
+  return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
+}
