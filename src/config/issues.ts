@@ -12,6 +12,9 @@ export function sourceOf(sources: SourceMap, path: ReadonlyArray<PropertyKey>): 
     const found = sources.get(formatPath(path.slice(0, n)));
     if (found !== undefined) return found;
   }
+  // An object given where the schema has no key: name the layer that set something under it.
+  const dotted = formatPath(path);
+  for (const [key, source] of sources) if (key.startsWith(`${dotted}.`)) return source;
   return undefined;
 }
 

@@ -235,8 +235,14 @@ function mergeLayer(
   }
 }
 
+/** Records the source of every leaf of `value` (lists are leaves: they replace as a whole). */
 function recordSources(value: unknown, path: ConfigPath, source: string, sources: SourceMap): void {
+  if (isPlainObject(value) && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value)) recordSources(v, [...path, k], source, sources);
+    return;
+  }
   const dotted = path.join('.');
+  // A replaced list or object takes the sources of what was under it with it.
+  for (const key of [...sources.keys()]) if (key.startsWith(`${dotted}.`)) sources.delete(key);
   sources.set(dotted, source);
-  if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) recordSources(v, [...path, k], source, sources);
 }
