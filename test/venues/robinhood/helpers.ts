@@ -28,7 +28,9 @@ export class ManualTimers implements Timers {
   async advance(ms: number): Promise<void> {
     const target = this.#now + ms;
     for (;;) {
-      const due = [...this.#timers.entries()].filter(([, t]) => t.at <= target).sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+      const due = [...this.#timers.entries()]
+        .filter(([, t]) => t.at <= target)
+        .sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
       if (!due) break;
       this.#timers.delete(due[0]);
       this.#now = Math.max(this.#now, due[1].at);
@@ -98,7 +100,12 @@ export async function startStub(handler: StubHandler): Promise<StubServer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const recorded = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(recorded);
       void Promise.resolve(stub.handler(recorded, requests.length - 1)).then(async (reply) => {
         if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
@@ -106,7 +113,8 @@ export async function startStub(handler: StubHandler): Promise<StubServer> {
           req.socket.destroy();
           return;
         }
-        const body = typeof reply.body === 'string' ? reply.body : reply.body === undefined ? '' : JSON.stringify(reply.body);
+        const body =
+          typeof reply.body === 'string' ? reply.body : reply.body === undefined ? '' : JSON.stringify(reply.body);
         res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
         res.end(body);
       });
@@ -126,7 +134,11 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /** Verifies a recorded request's signature the way Robinhood describes it. */
 export function signatureValid(req: RecordedRequest, publicKeyBase64: string): boolean {
-  const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(publicKeyBase64, 'base64')]), format: 'der', type: 'spki' });
+  const key = createPublicKey({
+    key: Buffer.concat([SPKI_PREFIX, Buffer.from(publicKeyBase64, 'base64')]),
+    format: 'der',
+    type: 'spki',
+  });
   const message = `${String(req.headers['x-api-key'])}${String(req.headers['x-timestamp'])}${req.url}${req.method}${req.body}`;
   return verify(null, Buffer.from(message), key, Buffer.from(String(req.headers['x-signature']), 'base64'));
 }

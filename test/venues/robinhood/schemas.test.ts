@@ -4,7 +4,8 @@ import { parseErrorBody } from '../../../src/venues/robinhood/errors.ts';
 import * as S from '../../../src/venues/robinhood/schemas.ts';
 import { orderJson } from './helpers.ts';
 
-const parse = <T extends Parameters<typeof S.parseResponse>[0]>(schema: T, text: string) => S.parseResponse(schema, text, 'test.endpoint');
+const parse = <T extends Parameters<typeof S.parseResponse>[0]>(schema: T, text: string) =>
+  S.parseResponse(schema, text, 'test.endpoint');
 
 describe('decimal fields', () => {
   it('accept strings and bare numbers, keeping 18-decimal numbers exact', () => {
@@ -16,7 +17,8 @@ describe('decimal fields', () => {
   });
 
   it('parse huge and tiny numbers without float loss', () => {
-    const text = '{"results":[{"symbol":"BTC-USD","bid":"68329.2","ask":123456789012345678.123456789012345678,"timestamp":"2026-08-19T19:20:41.579217945Z"}]}';
+    const text =
+      '{"results":[{"symbol":"BTC-USD","bid":"68329.2","ask":123456789012345678.123456789012345678,"timestamp":"2026-08-19T19:20:41.579217945Z"}]}';
     const [q] = parse(S.quotesV2Schema, text);
     expect(q!.ask.toFixed()).toBe('123456789012345678.123456789012345678');
     expect(q!.bid.toFixed()).toBe('68329.2');
@@ -37,7 +39,12 @@ describe('accounts', () => {
           buying_power_currency: 'USD',
           account_type: 'individual',
           is_api_tradable: true,
-          fee_tier_status: { fee_ratio: 0.0095, thirty_day_volume: 0, next_fee_tier_ratio: null, next_fee_tier_threshold: null },
+          fee_tier_status: {
+            fee_ratio: 0.0095,
+            thirty_day_volume: 0,
+            next_fee_tier_ratio: null,
+            next_fee_tier_threshold: null,
+          },
           some_new_field: { nested: 1 },
         },
       ],
@@ -52,7 +59,10 @@ describe('accounts', () => {
   });
 
   it('reads a v1 account (no v2 fields)', () => {
-    const a = parse(S.accountSchema, '{"account_number":"X1","status":"active","buying_power":"10.00","buying_power_currency":"USD"}');
+    const a = parse(
+      S.accountSchema,
+      '{"account_number":"X1","status":"active","buying_power":"10.00","buying_power_currency":"USD"}',
+    );
     expect(a.isApiTradable).toBeUndefined();
     expect(a.feeTierStatus).toBeUndefined();
   });
@@ -64,8 +74,27 @@ describe('trading pairs', () => {
       next: 'https://trading.robinhood.com/api/v2/crypto/trading/trading_pairs/?cursor=abc',
       previous: null,
       results: [
-        { symbol: 'BTC-USD', asset_code: 'BTC', quote_code: 'USD', asset_increment: '0.00000001', quote_increment: '0.01', max_order_size: '20.0000000000000000', min_order_amount: '0.1', status: 'tradable', is_api_tradable: true },
-        { symbol: 'XYZ-USD', asset_code: 'XYZ', quote_code: 'USD', asset_increment: '1', quote_increment: '0.000001', max_order_size: '1000000', status: 'tradable', is_api_tradable: false },
+        {
+          symbol: 'BTC-USD',
+          asset_code: 'BTC',
+          quote_code: 'USD',
+          asset_increment: '0.00000001',
+          quote_increment: '0.01',
+          max_order_size: '20.0000000000000000',
+          min_order_amount: '0.1',
+          status: 'tradable',
+          is_api_tradable: true,
+        },
+        {
+          symbol: 'XYZ-USD',
+          asset_code: 'XYZ',
+          quote_code: 'USD',
+          asset_increment: '1',
+          quote_increment: '0.000001',
+          max_order_size: '1000000',
+          status: 'tradable',
+          is_api_tradable: false,
+        },
       ],
     });
     const page = parse(S.tradingPairPageSchema, text);
@@ -138,7 +167,11 @@ describe('orders', () => {
 
 describe('validation failures', () => {
   it('name the endpoint, the offending path and the value', () => {
-    const text = JSON.stringify({ next: null, previous: null, results: [orderJson(), orderJson({ filled_asset_quantity: 'lots' })] });
+    const text = JSON.stringify({
+      next: null,
+      previous: null,
+      results: [orderJson(), orderJson({ filled_asset_quantity: 'lots' })],
+    });
     let caught: unknown;
     try {
       parse(S.orderPageSchema, text);
@@ -147,7 +180,11 @@ describe('validation failures', () => {
     }
     expect(caught).toBeInstanceOf(ResponseValidationError);
     const err = caught as ResponseValidationError;
-    expect(err.details).toMatchObject({ endpoint: 'test.endpoint', path: 'results.1.filled_asset_quantity', value: '"lots"' });
+    expect(err.details).toMatchObject({
+      endpoint: 'test.endpoint',
+      path: 'results.1.filled_asset_quantity',
+      value: '"lots"',
+    });
     expect(err.message).toContain('results.1.filled_asset_quantity');
   });
 
@@ -162,14 +199,20 @@ describe('validation failures', () => {
 
 describe('parseErrorBody', () => {
   it('reads the standard shape', () => {
-    expect(parseErrorBody('{"type":"validation_error","errors":[{"detail":"Must be a valid UUID.","attr":"client_order_id"}]}')).toEqual({
+    expect(
+      parseErrorBody(
+        '{"type":"validation_error","errors":[{"detail":"Must be a valid UUID.","attr":"client_order_id"}]}',
+      ),
+    ).toEqual({
       type: 'validation_error',
       errors: [{ detail: 'Must be a valid UUID.', attr: 'client_order_id' }],
     });
   });
   it('reads DRF detail, field errors and plain text', () => {
     expect(parseErrorBody('{"detail":"Not found."}').errors).toEqual([{ detail: 'Not found.', attr: null }]);
-    expect(parseErrorBody('{"symbol":["Malformed symbol parameter"]}').errors).toEqual([{ detail: 'Malformed symbol parameter', attr: 'symbol' }]);
+    expect(parseErrorBody('{"symbol":["Malformed symbol parameter"]}').errors).toEqual([
+      { detail: 'Malformed symbol parameter', attr: 'symbol' },
+    ]);
     expect(parseErrorBody('Too many requests').errors).toEqual([{ detail: 'Too many requests', attr: null }]);
     expect(parseErrorBody('').errors).toEqual([]);
   });

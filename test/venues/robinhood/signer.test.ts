@@ -14,7 +14,12 @@ describe('createSigner', () => {
   });
 
   it('reproduces the POST vector (compact JSON body)', () => {
-    const headers = signer.sign({ timestamp: 1698708981, path: '/api/v1/crypto/trading/orders/', method: 'POST', body: BODY });
+    const headers = signer.sign({
+      timestamp: 1698708981,
+      path: '/api/v1/crypto/trading/orders/',
+      method: 'POST',
+      body: BODY,
+    });
     expect(headers).toEqual({
       'x-api-key': DOC_API_KEY,
       'x-timestamp': '1698708981',
@@ -24,23 +29,35 @@ describe('createSigner', () => {
 
   it('reproduces the GET vector (no body)', () => {
     const headers = signer.sign({ timestamp: 1698708981, path: '/api/v1/crypto/trading/accounts/', method: 'get' });
-    expect(headers['x-signature']).toBe('08PdjWE9n95K4rcXLZS0z47SdFJ0k/hod/1WRNd2JugZemESR65/J8UJi6yGjd8KRPizSW9goFFqffDOgqGBDQ==');
+    expect(headers['x-signature']).toBe(
+      '08PdjWE9n95K4rcXLZS0z47SdFJ0k/hod/1WRNd2JugZemESR65/J8UJi6yGjd8KRPizSW9goFFqffDOgqGBDQ==',
+    );
     expect(headers['x-signature']).toHaveLength(88);
   });
 
   it('signs the query string as part of the path', () => {
     const bare = signer.sign({ timestamp: 1, path: '/api/v2/crypto/trading/holdings/', method: 'GET' });
-    const withQuery = signer.sign({ timestamp: 1, path: '/api/v2/crypto/trading/holdings/?asset_code=BTC', method: 'GET' });
+    const withQuery = signer.sign({
+      timestamp: 1,
+      path: '/api/v2/crypto/trading/holdings/?asset_code=BTC',
+      method: 'GET',
+    });
     expect(withQuery['x-signature']).not.toBe(bare['x-signature']);
   });
 
   it('accepts a 64-byte secret key whose second half is the public key', () => {
-    const secret = Buffer.concat([Buffer.from(DOC_SEED, 'base64'), Buffer.from(DOC_PUBLIC, 'base64')]).toString('base64');
+    const secret = Buffer.concat([Buffer.from(DOC_SEED, 'base64'), Buffer.from(DOC_PUBLIC, 'base64')]).toString(
+      'base64',
+    );
     expect(createSigner(DOC_API_KEY, secret).publicKeyBase64).toBe(DOC_PUBLIC);
   });
 
   const cases: Array<[string, string, RegExp]> = [
-    ['a mismatched public half', Buffer.concat([Buffer.from(DOC_SEED, 'base64'), Buffer.alloc(32, 7)]).toString('base64'), /second half/],
+    [
+      'a mismatched public half',
+      Buffer.concat([Buffer.from(DOC_SEED, 'base64'), Buffer.alloc(32, 7)]).toString('base64'),
+      /second half/,
+    ],
     ['a wrong length', Buffer.alloc(31, 1).toString('base64'), /31 bytes/],
     ['text that is not base64', 'not base64 at all!', /not valid base64/],
     ['an empty key', '', /not valid base64/],
