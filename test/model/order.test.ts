@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dec, toPlain } from '../../src/core/decimal.ts';
 import { InvalidTransitionError, OrderError, ValidationError } from '../../src/core/errors.ts';
@@ -245,5 +246,25 @@ describe('applyFill', () => {
     expect(toPlain(order.filledNotional)).toBe('96');
     expect(() => applyFill(order, fill('f3', '0.0001', '64000'))).toThrow(/more than the order's 100/);
     expect(transition(order, 'filled', { at: 3 }).status).toBe('filled');
+  });
+});
+
+describe('applyFill properties', () => {
+  it('fills split into any parts add up exactly to the order quantity, and one more unit is refused', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 1_000 }), { minLength: 1, maxLength: 30 }), (parts) => {
+        const unit = dec('0.00000001');
+        const total = parts.reduce((a, b) => a + b, 0);
+        let order = transition(newOrder({ quantity: dec(total).times(unit).toFixed() }), 'submitted', { at: 1_100 });
+        parts.forEach((n, i) => {
+          order = applyFill(order, fill(`p${i}`, dec(n).times(unit).toFixed()));
+        });
+        expect(order.status).toBe('filled');
+        expect(order.filledQuantity.eq(order.quantity!)).toBe(true);
+        expect(remainingQuantity(order)!.eq(dec(0))).toBe(true);
+        expect(() => applyFill(order, fill('extra', unit.toFixed()))).toThrow(/more than the order's/);
+      }),
+      { seed: 20260104, numRuns: 200 },
+    );
   });
 });
