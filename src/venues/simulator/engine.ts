@@ -1,0 +1,346 @@
+// The matching engine: accounts, orders, fills against the simulator's market. Deterministic: time comes from an
+// injected `now()`, randomness from a seeded generator, and nothing happens between calls — `process()` applies
+// whatever is due (fills on new quotes, settled cancels, expiries) and the HTTP layer calls it before every answer.
+import { dec, maxDec, minDec, roundToIncrement, ZERO, type Decimal } from '../../core/decimal.ts';
+import { seededUuid, type Random } from '../../core/random.ts';
+import { clientError, notFound, validationError } from './errors.ts';
+import {
+  adjustHolding,
+  adjustReservedAsset,
+  availableQuantity,
+  buyingPower,
+  createAccount,
+  DEFAULT_FEE_TIERS,
+  feeStatus,
+  type FeeTier,
+  type NewAccount,
+  type SimAccount,
+} from './ledger.ts';
+import type { MarketState, SimQuote } from './market.ts';
+import { isTerminal, remainingQuantity, type ApiVersion, type OrderRequest, type SimOrder } from './order.ts';
+import { checkMinAmount, checkPairTradable, checkPrices, expiryTime, resolveQuantity } from './order-rules.ts';
+import type { SimPair } from './pairs.ts';
+
+export interface FillModel {
+  /** Ms after placement before a market order (or a marketable limit) can fill. */
+  fillDelayMs: number;
+  /** Market orders: slippage in bps for an order as large as the quoted size (linear in size). */
+  slippageBps: number;
+  maxSlippageBps: number;
+  /** Limit orders: share of the quoted size they can take per quote. */
+  participation: number;
+  /** v1 routes through market makers: prices carry this spread (a ratio) and no fee. */
+  v1SpreadRatio: Decimal;
+  /** Market buys hold back this much more buying power than the current ask implies. */
+  marketBuyCollar: Decimal;
+}
+
+export const DEFAULT_FILL_MODEL: FillModel = {
+  fillDelayMs: 0,
+  slippageBps: 10,
+  maxSlippageBps: 200,
+  participation: 0.5,
+  v1SpreadRatio: dec('0.0025'),
+  marketBuyCollar: dec('0.01'),
+};
+
+export interface EngineOptions {
+  readonly pairs: readonly SimPair[];
+  readonly market: MarketState;
+  readonly now: () => number;
+  readonly random: Random;
+  readonly cancelDelayMs?: number;
+  readonly failOrderChance?: number;
+  readonly fill?: Partial<FillModel>;
+  readonly feeTiers?: readonly FeeTier[];
+}
+
+export interface PlaceResult {
+  readonly order: SimOrder;
+  /** False when the client_order_id was already used and the original order is returned. */
+  readonly created: boolean;
+}
+
+export class MatchingEngine {
+  readonly market: MarketState;
+  readonly pairs: ReadonlyMap<string, SimPair>;
+  readonly #accounts = new Map<string, SimAccount>();
+  readonly #orders = new Map<string, SimOrder>();
+  readonly #open = new Map<string, SimOrder>();
+  readonly #byClientId = new Map<string, SimOrder>();
+  readonly #fingerprints = new Map<string, string>();
+  readonly #now: () => number;
+  readonly #random: Random;
+  readonly #fill: FillModel;
+  readonly #feeTiers: readonly FeeTier[];
+  cancelDelayMs: number;
+  failOrderChance: number;
+
+  constructor(options: EngineOptions) {
+    this.market = options.market;
+    this.pairs = new Map(options.pairs.map((p) => [p.symbol, p]));
+    this.#now = options.now;
+    this.#random = options.random;
+    this.#fill = { ...DEFAULT_FILL_MODEL, ...options.fill };
+    this.#feeTiers = options.feeTiers ?? DEFAULT_FEE_TIERS;
+    this.cancelDelayMs = options.cancelDelayMs ?? 1000;
+    this.failOrderChance = options.failOrderChance ?? 0;
+  }
+
+  now(): number {
+    return this.#now();
+  }
+
+  addAccount(spec: NewAccount): SimAccount {
+    const account = createAccount(spec);
+    this.#accounts.set(account.accountNumber, account);
+    return account;
+  }
+
+  account(accountNumber: string): SimAccount | undefined {
+    return this.#accounts.get(accountNumber);
+  }
+
+  accounts(): SimAccount[] {
+    return [...this.#accounts.values()];
+  }
+
+  feeStatus(account: SimAccount): ReturnType<typeof feeStatus> {
+    return feeStatus(account, this.#feeTiers);
+  }
+
+  /** Sets cash (buying power before reservations) and, optionally, holdings. */
+  setBalance(accountNumber: string, cash?: Decimal | string, holdings?: Record<string, Decimal | string>): SimAccount {
+    const account = this.#requireAccount(accountNumber);
+    if (cash !== undefined) account.cash = dec(cash).plus(account.reservedCash);
+    for (const [asset, qty] of Object.entries(holdings ?? {})) account.holdings.set(asset, dec(qty));
+    return account;
+  }
+
+  order(id: string): SimOrder | undefined {
+    return this.#orders.get(id);
+  }
+
+  /** Orders of one account (or all), newest first. */
+  orders(accountNumber?: string): SimOrder[] {
+    const all = [...this.#orders.values()].filter((o) => accountNumber === undefined || o.accountNumber === accountNumber);
+    return all.reverse();
+  }
+
+  placeOrder(accountNumber: string, version: ApiVersion, request: OrderRequest, fingerprint = ''): PlaceResult {
+    this.process();
+    const account = this.#requireAccount(accountNumber);
+    const dupKey = `${accountNumber}:${request.clientOrderId}`;
+    const existing = this.#byClientId.get(dupKey);
+    if (existing !== undefined) {
+      if (this.#fingerprints.get(dupKey) !== fingerprint)
+        throw validationError('An order with this client_order_id already exists with different parameters.', 'client_order_id');
+      return { order: existing, created: false };
+    }
+    if (account.status === 'deactivated') throw clientError(403, 'The account is deactivated.');
+    if (account.status === 'sell_only' && request.side === 'buy') throw clientError(403, 'The account is sell only.');
+    const pair = checkPairTradable(this.pairs.get(request.symbol), request, version);
+    checkPrices(pair, request);
+    const quote = this.#quote(pair.symbol);
+    const touch = this.#touch(quote, request.side, version);
+    const reference = request.limitPrice ?? request.stopPrice ?? touch;
+    const quantity = resolveQuantity(pair, request, reference);
+    const feeRatio = version === 2 ? this.feeStatus(account).feeRatio : ZERO;
+    if (version === 2) checkMinAmount(pair, quantity, reference, request);
+
+    let reservedCash = ZERO;
+    let reservedAsset = ZERO;
+    if (request.side === 'buy') {
+      const price =
+        request.limitPrice ?? maxDec(touch, request.stopPrice ?? ZERO).times(this.#fill.marketBuyCollar.plus(1));
+      reservedCash = quantity.times(price).times(feeRatio.plus(1));
+      if (reservedCash.gt(buyingPower(account)))
+        throw validationError('Insufficient buying power.', 'non_field_errors');
+    } else {
+      reservedAsset = quantity;
+      if (quantity.gt(availableQuantity(account, pair.assetCode)))
+        throw validationError(`Insufficient ${pair.assetCode} holdings.`, 'non_field_errors');
+    }
+    const now = this.#now();
+    const expiresAt = expiryTime(request.timeInForce, now);
+    const order: SimOrder = {
+      id: seededUuid(this.#random),
+      seq: this.#orders.size + 1,
+      accountNumber,
+      version,
+      request,
+      assetCode: pair.assetCode,
+      quantity,
+      feeRatio,
+      createdAt: now,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+      state: 'open',
+      updatedAt: now,
+      executions: [],
+      filledQuantity: ZERO,
+      filledNotional: ZERO,
+      feeCharged: ZERO,
+      triggered: false,
+      failInjected: this.failOrderChance > 0 && this.#random.chance(this.failOrderChance),
+      // Fills start from the next process(), never inside the placing request.
+      lastQuoteSeq: -1,
+      reservedCash,
+      reservedAsset,
+    };
+    account.reservedCash = account.reservedCash.plus(reservedCash);
+    adjustReservedAsset(account, pair.assetCode, reservedAsset);
+    this.#orders.set(order.id, order);
+    this.#open.set(order.id, order);
+    this.#byClientId.set(dupKey, order);
+    this.#fingerprints.set(dupKey, fingerprint);
+    return { order, created: true };
+  }
+
+  /** Accepts a cancel; the order turns `canceled` `cancelDelayMs` later (fills may land until then). */
+  requestCancel(id: string, accountNumber?: string, delayMs = this.cancelDelayMs): SimOrder {
+    this.process();
+    const order = this.#orders.get(id);
+    if (order === undefined || (accountNumber !== undefined && order.accountNumber !== accountNumber)) throw notFound();
+    if (isTerminal(order))
+      throw validationError(`Order is already ${order.state} and cannot be canceled.`, 'non_field_errors');
+    order.cancelAt ??= this.#now() + delayMs;
+    return order;
+  }
+
+  /** Applies everything due at `now()`: failures, expiries, settled cancels and fills on the current quotes. */
+  process(): void {
+    const now = this.#now();
+    for (const order of this.#open.values()) {
+      if (order.failInjected) {
+        this.#finish(order, 'failed', now);
+        continue;
+      }
+      if (order.expiresAt !== undefined && now >= order.expiresAt) {
+        this.#finish(order, 'canceled', now);
+        continue;
+      }
+      const quote = this.market.quote(order.request.symbol);
+      if (quote !== undefined && quote.seq !== order.lastQuoteSeq && now >= order.createdAt + this.#fill.fillDelayMs) {
+        this.#match(order, quote, now);
+      }
+      if (!isTerminal(order) && order.cancelAt !== undefined && now >= order.cancelAt) this.#finish(order, 'canceled', now);
+    }
+  }
+
+  /** Advances the market by `ticks` and processes fills on each new quote. */
+  step(ticks = 1): void {
+    for (let i = 0; i < ticks; i++) {
+      this.market.step(1);
+      this.process();
+    }
+  }
+
+  /** The price a market order of `quantity` would get now (v2 partner price, or v1 spread-inclusive). */
+  marketPrice(symbol: string, side: 'buy' | 'sell', quantity: Decimal, version: ApiVersion): Decimal {
+    const pair = this.pairs.get(symbol);
+    const quote = this.#quote(symbol);
+    if (pair === undefined) throw notFound();
+    const touch = this.#touch(quote, side, version);
+    const size = side === 'buy' ? quote.askSize : quote.bidSize;
+    const bps = Math.min(this.#fill.maxSlippageBps, this.#fill.slippageBps * Number(quantity.div(size).toFixed(8)));
+    const factor = dec(bps.toFixed(6)).div(10_000);
+    const price = side === 'buy' ? touch.times(factor.plus(1)) : touch.times(dec(1).minus(factor));
+    return roundToIncrement(price, pair.quoteIncrement, side === 'buy' ? 'up' : 'down');
+  }
+
+  #match(order: SimOrder, quote: SimQuote, now: number): void {
+    const { request } = order;
+    order.lastQuoteSeq = quote.seq;
+    if (request.stopPrice !== undefined && !order.triggered) {
+      const crossed = request.side === 'sell' ? quote.mid.lte(request.stopPrice) : quote.mid.gte(request.stopPrice);
+      if (!crossed) return;
+      order.triggered = true;
+    }
+    const remaining = remainingQuantity(order);
+    if (request.limitPrice === undefined) {
+      this.#applyFill(order, this.marketPrice(request.symbol, request.side, remaining, order.version), remaining, now);
+      return;
+    }
+    const touch = this.#touch(quote, request.side, order.version);
+    const marketable = request.side === 'buy' ? touch.lte(request.limitPrice) : touch.gte(request.limitPrice);
+    if (!marketable) return;
+    const pair = this.pairs.get(request.symbol);
+    const increment = pair?.assetIncrement ?? dec('0.00000001');
+    const size = request.side === 'buy' ? quote.askSize : quote.bidSize;
+    const share = roundToIncrement(size.times(dec(this.#fill.participation.toString())), increment, 'down');
+    this.#applyFill(order, touch, minDec(remaining, maxDec(share, increment)), now);
+  }
+
+  #applyFill(order: SimOrder, price: Decimal, quantity: Decimal, now: number): void {
+    const account = this.#requireAccount(order.accountNumber);
+    const notional = price.times(quantity);
+    const fee = notional.times(order.feeRatio);
+    if (order.request.side === 'buy') {
+      const cost = notional.plus(fee);
+      if (cost.gt(buyingPower(account).plus(order.reservedCash))) {
+        this.#finish(order, 'failed', now); // the market ran away from a market buy's collar
+        return;
+      }
+      const release = minDec(order.reservedCash, cost);
+      order.reservedCash = order.reservedCash.minus(release);
+      account.reservedCash = account.reservedCash.minus(release);
+      account.cash = account.cash.minus(cost);
+      adjustHolding(account, order.assetCode, quantity);
+    } else {
+      order.reservedAsset = order.reservedAsset.minus(quantity);
+      adjustReservedAsset(account, order.assetCode, quantity.neg());
+      adjustHolding(account, order.assetCode, quantity.neg());
+      account.cash = account.cash.plus(notional).minus(fee);
+    }
+    if (order.version === 2) account.thirtyDayVolume = account.thirtyDayVolume.plus(notional);
+    order.executions.push({ price, quantity, fee, timestamp: now });
+    order.filledQuantity = order.filledQuantity.plus(quantity);
+    order.filledNotional = order.filledNotional.plus(notional);
+    order.feeCharged = order.feeCharged.plus(fee);
+    order.updatedAt = now;
+    if (order.filledQuantity.gte(order.quantity)) this.#finish(order, 'filled', now);
+    else order.state = 'partially_filled';
+  }
+
+  #finish(order: SimOrder, state: 'filled' | 'canceled' | 'failed', now: number): void {
+    const account = this.#requireAccount(order.accountNumber);
+    account.reservedCash = account.reservedCash.minus(order.reservedCash);
+    adjustReservedAsset(account, order.assetCode, order.reservedAsset.neg());
+    order.reservedCash = ZERO;
+    order.reservedAsset = ZERO;
+    order.state = state;
+    order.updatedAt = now;
+    this.#open.delete(order.id);
+  }
+
+  #touch(quote: SimQuote, side: 'buy' | 'sell', version: ApiVersion): Decimal {
+    const pair = this.pairs.get(quote.symbol);
+    const inc = pair?.quoteIncrement ?? dec('0.01');
+    if (version === 2) return side === 'buy' ? quote.ask : quote.bid;
+    const s = this.#fill.v1SpreadRatio;
+    return side === 'buy'
+      ? roundToIncrement(quote.ask.times(s.plus(1)), inc, 'up')
+      : roundToIncrement(quote.bid.times(dec(1).minus(s)), inc, 'down');
+  }
+
+  #quote(symbol: string): SimQuote {
+    const quote = this.market.quote(symbol);
+    if (quote === undefined) throw validationError(`Invalid symbol: ${symbol}.`, 'symbol');
+    return quote;
+  }
+
+  #requireAccount(accountNumber: string): SimAccount {
+    const account = this.#accounts.get(accountNumber);
+    if (account === undefined) throw notFound();
+    return account;
+  }
+
+  /** Drops all orders and accounts (control surface reset). */
+  reset(): void {
+    this.#accounts.clear();
+    this.#orders.clear();
+    this.#open.clear();
+    this.#byClientId.clear();
+    this.#fingerprints.clear();
+  }
+}
