@@ -69,8 +69,14 @@ export function resolveConfig(options: LoadConfigOptions = {}): LoadedConfig {
   // The .env file is read first: SHERWOOD_PROFILE may come from it. Process env wins over the file.
   const env = collectEnv(options, cwd, display, files);
 
-  const profileSource = options.profile !== undefined ? '--profile' : nonEmpty(env.values.SHERWOOD_PROFILE) ? env.describe('SHERWOOD_PROFILE') : 'default';
-  const requestedProfile = options.profile ?? (nonEmpty(env.values.SHERWOOD_PROFILE) ? env.values.SHERWOOD_PROFILE : DEFAULT_PROFILE);
+  const profileSource =
+    options.profile !== undefined
+      ? '--profile'
+      : nonEmpty(env.values.SHERWOOD_PROFILE)
+        ? env.describe('SHERWOOD_PROFILE')
+        : 'default';
+  const requestedProfile =
+    options.profile ?? (nonEmpty(env.values.SHERWOOD_PROFILE) ? env.values.SHERWOOD_PROFILE : DEFAULT_PROFILE);
   if (!(PROFILES as readonly string[]).includes(requestedProfile)) {
     throw new ConfigError(
       `profile: ${describeValue(requestedProfile)} is invalid — must be one of ${PROFILES.map((p) => `"${p}"`).join(', ')} (set by ${profileSource})`,
@@ -100,7 +106,8 @@ export function resolveConfig(options: LoadConfigOptions = {}): LoadedConfig {
   }
   for (const name of Object.keys(env.values).sort()) {
     const value = env.values[name];
-    if (!name.toUpperCase().startsWith(ENV_PREFIX) || RESERVED_ENV.has(name.toUpperCase()) || !nonEmpty(value)) continue;
+    if (!name.toUpperCase().startsWith(ENV_PREFIX) || RESERVED_ENV.has(name.toUpperCase()) || !nonEmpty(value))
+      continue;
     const path = envNameToPath(name);
     if (path === undefined || schemaAt(path) === undefined) {
       problems.push(

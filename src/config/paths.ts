@@ -16,7 +16,7 @@ interface Def {
   valueType?: z.core.$ZodType;
   options?: z.core.$ZodType[];
 }
-const defOf = (schema: z.core.$ZodType): Def => schema._zod.def as unknown as Def;
+const defOf = (schema: z.core.$ZodType): Def => schema._zod.def;
 
 const WRAPPERS = new Set(['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch', 'nonoptional']);
 

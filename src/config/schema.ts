@@ -29,10 +29,11 @@ const urlOf = (...protocols: string[]) =>
   );
 
 /** Base64 of the 32-byte Ed25519 seed (or the 64-byte seed+public key that some generators print). */
-const privateKey = z.string().refine(
-  (v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && [32, 64].includes(Buffer.from(v, 'base64').length),
-  { error: 'must be base64 of a 32-byte Ed25519 seed (or of 64 bytes: seed then public key)' },
-);
+const privateKey = z
+  .string()
+  .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && [32, 64].includes(Buffer.from(v, 'base64').length), {
+    error: 'must be base64 of a 32-byte Ed25519 seed (or of 64 bytes: seed then public key)',
+  });
 
 const timezone = z.string().refine(
   (v) => {
@@ -182,7 +183,11 @@ export const ConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['api', 'private_key'], message: 'required when app.mode is "live"' });
     }
     if (c.storage.driver === 'postgres' && c.storage.postgres_url === undefined)
-      ctx.addIssue({ code: 'custom', path: ['storage', 'postgres_url'], message: 'required when storage.driver is "postgres"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['storage', 'postgres_url'],
+        message: 'required when storage.driver is "postgres"',
+      });
     if (c.storage.bus === 'redis' && c.storage.redis_url === undefined)
       ctx.addIssue({ code: 'custom', path: ['storage', 'redis_url'], message: 'required when storage.bus is "redis"' });
     if (c.api.retry.base_delay_ms > c.api.retry.max_delay_ms)

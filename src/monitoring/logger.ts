@@ -62,7 +62,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
   // pino-pretty as a synchronous stream in this thread (not a worker transport): simple to test and to flush.
   const destination: DestinationStream = pretty
-    ? PinoPretty({ sync: true, colorize: options.destination === undefined && process.stdout.isTTY === true, destination: options.destination ?? 1 })
+    ? PinoPretty({
+        sync: true,
+        colorize: options.destination === undefined && process.stdout.isTTY === true,
+        destination: options.destination ?? 1,
+      })
     : (options.destination ?? pino.destination({ dest: 1, sync: false }));
   return pino(pinoOptions, destination);
 }

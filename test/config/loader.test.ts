@@ -63,8 +63,14 @@ describe('loadConfig layers', () => {
   });
 
   it('merges objects deeply and replaces lists', () => {
-    project.write('config/default.yaml', 'api:\n  retry: { max_attempts: 4 }\nmarket_data:\n  symbols: [BTC-USD, ETH-USD]\n');
-    const extra = project.write('extra.yaml', 'api:\n  retry: { max_delay_ms: 9000 }\nmarket_data:\n  symbols: [SOL-USD]\n');
+    project.write(
+      'config/default.yaml',
+      'api:\n  retry: { max_attempts: 4 }\nmarket_data:\n  symbols: [BTC-USD, ETH-USD]\n',
+    );
+    const extra = project.write(
+      'extra.yaml',
+      'api:\n  retry: { max_delay_ms: 9000 }\nmarket_data:\n  symbols: [SOL-USD]\n',
+    );
     const config = load({ configFiles: [extra] });
     expect(config.api.retry).toEqual({ max_attempts: 4, base_delay_ms: 250, max_delay_ms: 9000 });
     expect(config.market_data.symbols).toEqual(['SOL-USD']);
@@ -183,7 +189,10 @@ describe('--set', () => {
   });
 
   it('can set a strategy parameter (record keys are free)', () => {
-    const file = project.write('s.yaml', 'strategies:\n  - { id: a, type: sma, symbols: [BTC-USD], params: { fast: 5 } }\n');
+    const file = project.write(
+      's.yaml',
+      'strategies:\n  - { id: a, type: sma, symbols: [BTC-USD], params: { fast: 5 } }\n',
+    );
     const config = load({ configFiles: [file], sets: ['strategies.0.params.slow=30'] });
     expect(config.strategies[0]!.params).toEqual({ fast: 5, slow: 30 });
     expect(problemsOf(() => load({ configFiles: [file], sets: ['strategies.3.enabled=false'] }))).toEqual([

@@ -7,7 +7,10 @@ describe('maskSecrets', () => {
   it('shows the last 4 characters of the API key, hides the private key and URL passwords', () => {
     const config = ConfigSchema.parse({
       api: { api_key: FAKE_API_KEY, private_key: FAKE_PRIVATE_KEY },
-      storage: { postgres_url: 'postgres://trader:s3cret@db:5432/sherwood', redis_url: 'redis://:hunter2@cache:6379/0' },
+      storage: {
+        postgres_url: 'postgres://trader:s3cret@db:5432/sherwood',
+        redis_url: 'redis://:hunter2@cache:6379/0',
+      },
     });
     const masked = maskSecrets(config);
     expect(masked.api.api_key).toBe('***wxyz');

@@ -15,7 +15,10 @@ export interface ConfigCommandIo {
 const defaultIo: ConfigCommandIo = { out: (text) => process.stdout.write(text) };
 
 export function register(program: Command, io: ConfigCommandIo = defaultIo): void {
-  const context = { ...(io.cwd !== undefined ? { cwd: io.cwd } : {}), ...(io.env !== undefined ? { env: io.env } : {}) };
+  const context = {
+    ...(io.cwd !== undefined ? { cwd: io.cwd } : {}),
+    ...(io.env !== undefined ? { env: io.env } : {}),
+  };
   const config = program.command('config').description('show or check the effective configuration');
 
   addConfigOptions(
@@ -34,13 +37,17 @@ export function register(program: Command, io: ConfigCommandIo = defaultIo): voi
     }
     io.out(toYaml(masked));
     if (opts.sources) {
-      const lines = [...loaded.sources].sort(([a], [b]) => a.localeCompare(b)).map(([path, source]) => `#   ${path}: ${source}`);
+      const lines = [...loaded.sources]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([path, source]) => `#   ${path}: ${source}`);
       io.out(`# sources (keys not listed have their default):\n${lines.join('\n')}\n`);
     }
   });
 
   addConfigOptions(
-    config.command('validate').description('check the configuration; exit status 2 with one line per problem if invalid'),
+    config
+      .command('validate')
+      .description('check the configuration; exit status 2 with one line per problem if invalid'),
   ).action((opts: ConfigCliOptions) => {
     const loaded = loadConfigFromOptions(opts, context);
     const cwd = io.cwd ?? process.cwd();
