@@ -43,8 +43,8 @@ import {
 
 type Db = Kysely<Database>;
 
-// How often updateOrder re-reads and retries when another writer bumped the version between its read and its write
-// (only when the caller gave no expectedVersion; with one, that race is the caller's conflict to handle).
+// Belt and braces: the row lock (pg) or the write lock (SQLite) already serialises writers, but should a version still
+// move between read and write, updateOrder without expectedVersion re-reads and retries this many times.
 const MAX_UPDATE_ATTEMPTS = 5;
 
 interface Scope {
@@ -131,6 +131,9 @@ export class SqlStore implements Store {
           .selectFrom('orders')
           .select(['status', 'version'])
           .where('client_order_id', '=', clientOrderId)
+          // PostgreSQL: lock the row so concurrent writers queue instead of racing. SQLite has no FOR UPDATE and needs
+          // none: BEGIN IMMEDIATE already holds the database's single write lock.
+          .$if(this.driver === 'postgres', (q) => q.forUpdate())
           .executeTakeFirst();
         if (current === undefined) {
           throw new PersistenceError(`order ${clientOrderId} not found`, { reason: 'not_found', clientOrderId });
