@@ -61,14 +61,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     ...(options.name !== undefined ? { name: options.name } : {}),
   };
   // pino-pretty as a synchronous stream in this thread (not a worker transport): simple to test and to flush.
-  const destination: DestinationStream = pretty
-    ? PinoPretty({
-        sync: true,
-        colorize: options.destination === undefined && process.stdout.isTTY === true,
-        destination: options.destination ?? 1,
-      })
-    : (options.destination ?? pino.destination({ dest: 1, sync: false }));
-  return pino(pinoOptions, destination);
+  if (pretty) {
+    const stream = PinoPretty({
+      sync: true,
+      colorize: options.destination === undefined && process.stdout.isTTY === true,
+      destination: options.destination ?? 1,
+    });
+    return pino(pinoOptions, stream);
+  }
+  // Synchronous stdout by default: the last lines before a crash are the ones that matter.
+  return pino(pinoOptions, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }
 
 /** A logger for one component: every line carries `component`. */
