@@ -298,8 +298,10 @@ describe("the repository's config files", () => {
   const repo = resolve(import.meta.dirname, '../..');
 
   it('load cleanly in both profiles', () => {
-    expect(loadConfig({ cwd: repo, env: {}, envFile: undefined, profile: 'development' }).app.log_level).toBe('debug');
-    expect(loadConfig({ cwd: repo, env: {}, profile: 'production' }).api.retry.max_attempts).toBe(5);
+    // An empty env file, so that a developer's own ./.env cannot change the outcome.
+    const envFile = project.write('empty.env', '');
+    expect(loadConfig({ cwd: repo, env: {}, envFile, profile: 'development' }).app.log_level).toBe('debug');
+    expect(loadConfig({ cwd: repo, env: {}, envFile, profile: 'production' }).api.retry.max_attempts).toBe(5);
   });
 
   it('default.yaml repeats the schema defaults and changes nothing', () => {
