@@ -98,6 +98,8 @@ export async function* hftbacktestDepthUpdates(ctx: RowContext, headerLine: numb
   const order = new TimeOrder(ctx, false);
   let k = { time: 0, first: 0, final: 0, side: 0, price: 0, qty: 0 };
   let current: { timestamp: number; firstUpdateId: number; finalUpdateId: number; levels: BookLevelUpdate[] } | undefined;
+  let currentFirstText: string | undefined;
+  let currentFinalText: string | undefined;
   const onHeader = (h: string[]): void => {
     const at = (n: string): number => columnIndex(ctx, h, n);
     k = {
@@ -113,8 +115,14 @@ export async function* hftbacktestDepthUpdates(ctx: RowContext, headerLine: numb
     const out: DepthUpdate[] = [];
     for (const { cells: c, line } of rows) {
       try {
-        const firstUpdateId = updateId(ctx, c[k.first], 'first_update_id', line);
-        const finalUpdateId = updateId(ctx, c[k.final], 'final_update_id', line);
+        // Rows of one message repeat its ids: compare the text before parsing it again.
+        const firstText = c[k.first];
+        const finalText = c[k.final];
+        const repeat = current !== undefined && firstText === currentFirstText && finalText === currentFinalText;
+        const firstUpdateId =
+          repeat && current ? current.firstUpdateId : updateId(ctx, firstText, 'first_update_id', line);
+        const finalUpdateId =
+          repeat && current ? current.finalUpdateId : updateId(ctx, finalText, 'final_update_id', line);
         if (finalUpdateId < firstUpdateId) {
           throw ctx.error(line, `final_update_id is below first_update_id ${firstUpdateId}`, finalUpdateId);
         }
@@ -133,6 +141,8 @@ export async function* hftbacktestDepthUpdates(ctx: RowContext, headerLine: numb
           order.check(timestamp, line);
           if (current !== undefined) out.push({ symbol, ...current });
           current = { timestamp, firstUpdateId, finalUpdateId, levels: [] };
+          currentFirstText = firstText;
+          currentFinalText = finalText;
         }
         current?.levels.push(level);
       } catch (err) {
