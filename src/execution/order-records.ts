@@ -1,0 +1,117 @@
+// Model orders and fills ↔ the store's records. Fills are the truth for what was filled: an order loaded from the
+// store takes its filled quantity, notional and fees from its recorded fills.
+import { sumDec, ZERO } from '../core/decimal.ts';
+import type { Fill } from '../model/fill.ts';
+import type { Order } from '../model/order.ts';
+import type {
+  FillRecord,
+  JsonValue,
+  NewFill,
+  NewOrder as StoreNewOrder,
+  OrderPatch,
+  OrderRecord,
+} from '../persistence/store.ts';
+
+export function orderToIntent(order: Order, accountNumber: string): StoreNewOrder {
+  return {
+    clientOrderId: order.clientOrderId,
+    accountNumber,
+    strategyId: order.strategyId ?? '',
+    symbol: order.symbol,
+    side: order.side,
+    type: order.type,
+    timeInForce: order.timeInForce,
+    createdAt: order.createdAt,
+    status: order.status,
+    ...(order.id !== undefined && { venueOrderId: order.id }),
+    ...(order.quantity !== undefined && { quantity: order.quantity }),
+    ...(order.quoteAmount !== undefined && { quoteAmount: order.quoteAmount }),
+    ...(order.limitPrice !== undefined && { limitPrice: order.limitPrice }),
+    ...(order.stopPrice !== undefined && { stopPrice: order.stopPrice }),
+    ...(order.reason !== undefined && { reason: order.reason }),
+  };
+}
+
+export function orderPatch(order: Order, submittedAt?: number): OrderPatch {
+  return {
+    venueOrderId: order.id ?? null,
+    status: order.status,
+    filledQuantity: order.filledQuantity,
+    averageFillPrice: order.averageFillPrice ?? null,
+    fees: order.fees,
+    updatedAt: order.updatedAt,
+    ...(submittedAt !== undefined && { submittedAt }),
+  };
+}
+
+export function fillToRecord(fill: Fill, feeCurrency = 'USD'): NewFill {
+  return {
+    id: fill.id,
+    clientOrderId: fill.clientOrderId,
+    symbol: fill.symbol,
+    side: fill.side,
+    quantity: fill.quantity,
+    price: fill.price,
+    fee: fill.fee,
+    feeCurrency: fill.feeCurrency ?? feeCurrency,
+    liquidity: fill.liquidity ?? 'unknown',
+    timestamp: fill.timestamp,
+  };
+}
+
+export function fillFromRecord(record: FillRecord, orderId?: string): Fill {
+  return {
+    id: record.id,
+    ...(orderId !== undefined && { orderId }),
+    clientOrderId: record.clientOrderId,
+    symbol: record.symbol,
+    side: record.side,
+    quantity: record.quantity,
+    price: record.price,
+    fee: record.fee,
+    feeCurrency: record.feeCurrency,
+    timestamp: record.timestamp,
+    ...(record.liquidity !== 'unknown' && { liquidity: record.liquidity }),
+  };
+}
+
+/** Rebuilds the model order from its record and recorded fills (oldest first). */
+export function orderFromRecord(record: OrderRecord, fills: readonly FillRecord[]): Order {
+  const filledQuantity = sumDec(fills.map((f) => f.quantity));
+  const filledNotional = sumDec(fills.map((f) => f.quantity.times(f.price)));
+  return {
+    ...(record.venueOrderId !== null && { id: record.venueOrderId }),
+    clientOrderId: record.clientOrderId,
+    symbol: record.symbol,
+    side: record.side,
+    type: record.type,
+    timeInForce: record.timeInForce,
+    ...(record.quantity !== null && { quantity: record.quantity }),
+    ...(record.quoteAmount !== null && { quoteAmount: record.quoteAmount }),
+    ...(record.limitPrice !== null && { limitPrice: record.limitPrice }),
+    ...(record.stopPrice !== null && { stopPrice: record.stopPrice }),
+    status: record.status,
+    filledQuantity,
+    filledNotional,
+    ...(filledQuantity.gt(ZERO) && { averageFillPrice: filledNotional.div(filledQuantity) }),
+    fees: sumDec(fills.map((f) => f.fee)),
+    fillIds: fills.map((f) => f.id),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    ...(record.strategyId !== '' && { strategyId: record.strategyId }),
+    ...(record.reason !== null && { reason: record.reason }),
+  };
+}
+
+/** A small journal payload: enough to read the journal without the order table. */
+export function journalPayload(order: Order, fill?: Fill): JsonValue {
+  return {
+    venueOrderId: order.id ?? null,
+    status: order.status,
+    filledQuantity: order.filledQuantity.toFixed(),
+    fees: order.fees.toFixed(),
+    ...(fill && {
+      fill: { id: fill.id, quantity: fill.quantity.toFixed(), price: fill.price.toFixed(), fee: fill.fee.toFixed() },
+    }),
+  };
+}
