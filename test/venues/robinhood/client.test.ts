@@ -369,7 +369,7 @@ describe('orders (v2)', () => {
               }
             : {
                 body: {
-                  next: `${stub!.baseUrl}/api/v2/crypto/trading/orders/?account_number=ACC123&cursor=2`,
+                  next: `${stub.baseUrl}/api/v2/crypto/trading/orders/?account_number=ACC123&cursor=2`,
                   previous: null,
                   results: [orderJson({ client_order_id: 'aaaaaaaa-8a40-4d3f-9a51-0c7e5d2b1a11' })],
                 },
