@@ -1,7 +1,7 @@
 // A plain view of the portfolio for the dashboard, the CLI and logs. Decimals serialize as exact strings (big.js
 // toJSON), floats as numbers, so `JSON.stringify(snapshot)` is the wire format.
 import { netRealizedPnl, type Position } from '../model/position.ts';
-import { toNumber, type Decimal } from '../core/decimal.ts';
+import { toNumber, ZERO, type Decimal } from '../core/decimal.ts';
 import type { EquityCurve } from './equity-curve.ts';
 import type { Exposure } from './exposure.ts';
 import type { Portfolio, Valuation } from './portfolio.ts';
@@ -58,7 +58,7 @@ export function buildSnapshot(
       maxDrawdown: curve?.maxDrawdown ?? 0,
       positions: portfolio
         .positions(strategyId)
-        .filter((p) => !p.quantity.eq(0))
+        .filter((p) => !p.quantity.eq(ZERO))
         .map((p) => positionView(p, portfolio.markOf(p.symbol)?.price)),
     };
   };

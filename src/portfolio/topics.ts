@@ -23,13 +23,14 @@ export const PORTFOLIO_TOPICS = {
   equity: 'portfolio.equity',
 } as const;
 
-export interface PortfolioTopics {
+// A type alias, not an interface: MessageBus<Topics> needs Topics to fit Record<string, unknown>.
+export type PortfolioTopics = {
   'execution.fill': FillMessage;
   'data.quote': Quote;
   'data.bar': Bar;
   'portfolio.position': PositionEvent;
   'portfolio.equity': EquityUpdated;
-}
+};
 
 type PortfolioTopic = keyof PortfolioTopics;
 
