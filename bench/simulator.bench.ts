@@ -15,7 +15,16 @@ function engineWithBars(): MatchingEngine {
   const market = new MarketState(pairs, DEFAULT_PRICES, createRandom(1));
   const bars = Array.from({ length: 10_000 }, (_, i) => {
     const open = 65000 + Math.sin(i / 10) * 500;
-    return { symbol: 'BTC-USD', timestamp: i * 60_000, intervalMs: 60_000, open, high: open + 80, low: open - 80, close: open + 20, volume: 30 };
+    return {
+      symbol: 'BTC-USD',
+      timestamp: i * 60_000,
+      intervalMs: 60_000,
+      open,
+      high: open + 80,
+      low: open - 80,
+      close: open + 20,
+      volume: 30,
+    };
   });
   market.setSource(barTickSource('BTC-USD', bars));
   const engine = new MatchingEngine({ pairs, market, now: () => 1_700_000_000_000, random: createRandom(2) });
@@ -28,29 +37,56 @@ export async function run(): Promise<void> {
   let n = 0;
   const id = (): string => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
   await measure('simulator: place + fill market order', 20_000, () => {
-    engine.placeOrder('1', 2, { symbol: 'BTC-USD', clientOrderId: id(), side: n % 2 === 0 ? 'buy' : 'sell', type: 'market', assetQuantity: dec('0.001') });
+    engine.placeOrder('1', 2, {
+      symbol: 'BTC-USD',
+      clientOrderId: id(),
+      side: n % 2 === 0 ? 'buy' : 'sell',
+      type: 'market',
+      assetQuantity: dec('0.001'),
+    });
     engine.process();
   });
   const resting = engineWithBars();
   for (let i = 0; i < 1000; i++)
-    resting.placeOrder('1', 2, { symbol: 'BTC-USD', clientOrderId: id(), side: 'buy', type: 'limit', assetQuantity: dec('0.001'), limitPrice: dec('1000.00'), timeInForce: 'gtc' });
+    resting.placeOrder('1', 2, {
+      symbol: 'BTC-USD',
+      clientOrderId: id(),
+      side: 'buy',
+      type: 'limit',
+      assetQuantity: dec('0.001'),
+      limitPrice: dec('1000.00'),
+      timeInForce: 'gtc',
+    });
   await measure('simulator: quote update, 1000 resting limits', 5_000, () => resting.step(1));
   await measure('simulator: quote update, no orders', 50_000, () => engine.step(1));
 
   const credential = generateCredential();
   const sim = await startSimulator({ data: 'none', rateLimit: false, accounts: [credential] });
-  const key = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(credential.private_key, 'base64')]), format: 'der', type: 'pkcs8' });
+  const key = createPrivateKey({
+    key: Buffer.concat([
+      Buffer.from('302e020100300506032b657004220420', 'hex'),
+      Buffer.from(credential.private_key, 'base64'),
+    ]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const pool = new Pool(sim.url, { connections: 8 });
   const path = '/api/v2/crypto/marketdata/best_bid_ask/?symbol=BTC-USD';
   const get = async (): Promise<void> => {
     const ts = String(Math.floor(Date.now() / 1000));
     const signature = sign(null, Buffer.from(`${credential.api_key}${ts}${path}GET`), key).toString('base64');
-    const res = await pool.request({ path, method: 'GET', headers: { 'x-api-key': credential.api_key, 'x-timestamp': ts, 'x-signature': signature } });
+    const res = await pool.request({
+      path,
+      method: 'GET',
+      headers: { 'x-api-key': credential.api_key, 'x-timestamp': ts, 'x-signature': signature },
+    });
     await res.body.text();
   };
   await measure('simulator: signed GET best_bid_ask (sequential)', 3_000, get);
   const batch = 16;
-  const r = await measure(`simulator: signed GET x${batch} concurrent (per batch)`, 300, () => Promise.all(Array.from({ length: batch }, get)));
+  const r = await measure(`simulator: signed GET x${batch} concurrent (per batch)`, 300, () =>
+    Promise.all(Array.from({ length: batch }, get)),
+  );
   console.log(`${'  = concurrent signed GETs'.padEnd(48)} ${(r.opsPerSec * batch).toFixed(0).padStart(12)} req/s`);
   await pool.close();
   await sim.close();

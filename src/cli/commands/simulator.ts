@@ -75,12 +75,21 @@ export function register(program: Command): void {
     .description('Run the Robinhood-compatible simulator (paper trading, tests)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port (0 = any free port)', '8787')
-    .option('--credentials <file>', 'accounts file: {"accounts":[{"account_number","api_key","public_key","buying_power"}]}')
-    .option('--write-credentials <file>', 'without --credentials: write the generated account (with its private seed) here, mode 0600')
+    .option(
+      '--credentials <file>',
+      'accounts file: {"accounts":[{"account_number","api_key","public_key","buying_power"}]}',
+    )
+    .option(
+      '--write-credentials <file>',
+      'without --credentials: write the generated account (with its private seed) here, mode 0600',
+    )
     .option('--data <path...>', 'bar or best-bid/ask files to replay (default: the shipped sample)')
     .option('--speed <n>', 'market time per wall time (default: one bar a second)')
     .option('--seed <n>', 'seed for ids, quotes and faults', '1')
-    .option('--faults <spec>', 'e.g. "429:0.05,5xx:0.02,slow:0.1@2000,drop:0.01,cancel-delay:5000,fail-orders:0.1,post-timeout:0.05"')
+    .option(
+      '--faults <spec>',
+      'e.g. "429:0.05,5xx:0.02,slow:0.1@2000,drop:0.01,cancel-delay:5000,fail-orders:0.1,post-timeout:0.05"',
+    )
     .option('--cancel-delay <ms>', 'how long a cancel takes to settle (default 1000)')
     .option('--public-url <url>', 'origin for absolute pagination links (default: from the Host header)')
     .option('--end <mode>', 'at the end of the data: loop or stop', 'loop')

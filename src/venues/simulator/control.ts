@@ -22,7 +22,13 @@ const num = z.union([z.string(), z.number()]).transform(String);
 const Schemas = {
   balance: z.object({ buying_power: num.optional(), holdings: z.record(z.string(), num).optional() }),
   step: z.object({ ticks: z.number().int().min(1).max(1_000_000).default(1) }),
-  price: z.object({ symbol: z.string(), price: num.optional(), bid: num.optional(), ask: num.optional(), size: num.optional() }),
+  price: z.object({
+    symbol: z.string(),
+    price: num.optional(),
+    bid: num.optional(),
+    ask: num.optional(),
+    size: num.optional(),
+  }),
   faults: z.object({ spec: z.string() }),
 };
 
@@ -37,15 +43,28 @@ function parse<T>(schema: z.ZodType<T>, body: Buffer): T {
   }
   const r = schema.safeParse(raw);
   if (!r.success)
-    throw validationErrors(r.error.issues.map((i) => ({ detail: i.message, attr: i.path.join('.') || 'non_field_errors' })));
+    throw validationErrors(
+      r.error.issues.map((i) => ({ detail: i.message, attr: i.path.join('.') || 'non_field_errors' })),
+    );
   return r.data;
 }
 
-const ok = (body: ser.Json, status = 200): RouteResponse => ({ status, body: ser.toJson(body), contentType: 'application/json' });
+const ok = (body: ser.Json, status = 200): RouteResponse => ({
+  status,
+  body: ser.toJson(body),
+  contentType: 'application/json',
+});
 
-export function handleControl(target: ControlTarget, method: string, path: string, query: URLSearchParams, body: Buffer): RouteResponse {
+export function handleControl(
+  target: ControlTarget,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: Buffer,
+): RouteResponse {
   const balance = /^\/_sim\/accounts\/([^/]+)\/balance\/?$/.exec(path);
-  if (method === 'GET' && /^\/_sim\/state\/?$/.test(path)) return ok(target.state(query.get('account_number') ?? undefined));
+  if (method === 'GET' && /^\/_sim\/state\/?$/.test(path))
+    return ok(target.state(query.get('account_number') ?? undefined));
   if (method === 'POST' && /^\/_sim\/accounts\/?$/.test(path)) {
     const cred = parse(SimCredentialSchema, body);
     target.addAccount(cred);

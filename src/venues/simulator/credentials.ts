@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.ts';
 
-const decimalText = z.union([z.string(), z.number()]).transform((v) => String(v)).pipe(z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal such as "10000" or "2500.50"'));
+const decimalText = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v))
+  .pipe(z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal such as "10000" or "2500.50"'));
 
 export const SimCredentialSchema = z.object({
   account_number: z.string().min(1),

@@ -1,7 +1,7 @@
 // The matching engine: accounts, orders, fills against the simulator's market. Deterministic: time comes from an
 // injected `now()`, randomness from a seeded generator, and nothing happens between calls — `process()` applies
 // whatever is due (fills on new quotes, settled cancels, expiries) and the HTTP layer calls it before every answer.
-import { dec, maxDec, minDec, roundToIncrement, ZERO, type Decimal } from '../../core/decimal.ts';
+import { dec, maxDec, minDec, ONE, roundToIncrement, ZERO, type Decimal } from '../../core/decimal.ts';
 import { seededUuid, type Random } from '../../core/random.ts';
 import { clientError, notFound, validationError } from './errors.ts';
 import {
@@ -123,7 +123,9 @@ export class MatchingEngine {
 
   /** Orders of one account (or all), newest first. */
   orders(accountNumber?: string): SimOrder[] {
-    const all = [...this.#orders.values()].filter((o) => accountNumber === undefined || o.accountNumber === accountNumber);
+    const all = [...this.#orders.values()].filter(
+      (o) => accountNumber === undefined || o.accountNumber === accountNumber,
+    );
     return all.reverse();
   }
 
@@ -134,7 +136,10 @@ export class MatchingEngine {
     const existing = this.#byClientId.get(dupKey);
     if (existing !== undefined) {
       if (this.#fingerprints.get(dupKey) !== fingerprint)
-        throw validationError('An order with this client_order_id already exists with different parameters.', 'client_order_id');
+        throw validationError(
+          'An order with this client_order_id already exists with different parameters.',
+          'client_order_id',
+        );
       return { order: existing, created: false };
     }
     if (account.status === 'deactivated') throw clientError(403, 'The account is deactivated.');
@@ -152,8 +157,8 @@ export class MatchingEngine {
     let reservedAsset = ZERO;
     if (request.side === 'buy') {
       const price =
-        request.limitPrice ?? maxDec(touch, request.stopPrice ?? ZERO).times(this.#fill.marketBuyCollar.plus(1));
-      reservedCash = quantity.times(price).times(feeRatio.plus(1));
+        request.limitPrice ?? maxDec(touch, request.stopPrice ?? ZERO).times(this.#fill.marketBuyCollar.plus(ONE));
+      reservedCash = quantity.times(price).times(feeRatio.plus(ONE));
       if (reservedCash.gt(buyingPower(account)))
         throw validationError('Insufficient buying power.', 'non_field_errors');
     } else {
@@ -223,7 +228,8 @@ export class MatchingEngine {
       if (quote !== undefined && quote.seq !== order.lastQuoteSeq && now >= order.createdAt + this.#fill.fillDelayMs) {
         this.#match(order, quote, now);
       }
-      if (!isTerminal(order) && order.cancelAt !== undefined && now >= order.cancelAt) this.#finish(order, 'canceled', now);
+      if (!isTerminal(order) && order.cancelAt !== undefined && now >= order.cancelAt)
+        this.#finish(order, 'canceled', now);
     }
   }
 
@@ -243,8 +249,8 @@ export class MatchingEngine {
     const touch = this.#touch(quote, side, version);
     const size = side === 'buy' ? quote.askSize : quote.bidSize;
     const bps = Math.min(this.#fill.maxSlippageBps, this.#fill.slippageBps * Number(quantity.div(size).toFixed(8)));
-    const factor = dec(bps.toFixed(6)).div(10_000);
-    const price = side === 'buy' ? touch.times(factor.plus(1)) : touch.times(dec(1).minus(factor));
+    const factor = dec(bps.toFixed(6)).div(dec('10000'));
+    const price = side === 'buy' ? touch.times(factor.plus(ONE)) : touch.times(ONE.minus(factor));
     return roundToIncrement(price, pair.quoteIncrement, side === 'buy' ? 'up' : 'down');
   }
 
@@ -319,8 +325,8 @@ export class MatchingEngine {
     if (version === 2) return side === 'buy' ? quote.ask : quote.bid;
     const s = this.#fill.v1SpreadRatio;
     return side === 'buy'
-      ? roundToIncrement(quote.ask.times(s.plus(1)), inc, 'up')
-      : roundToIncrement(quote.bid.times(dec(1).minus(s)), inc, 'down');
+      ? roundToIncrement(quote.ask.times(s.plus(ONE)), inc, 'up')
+      : roundToIncrement(quote.bid.times(ONE.minus(s)), inc, 'down');
   }
 
   #quote(symbol: string): SimQuote {

@@ -23,14 +23,25 @@ export interface FaultConfig {
   readonly postTimeout: number;
 }
 
-export const NO_FAULTS: FaultConfig = { rateLimited: 0, serverError: 0, slow: 0, slowMs: 0, drop: 0, failOrders: 0, postTimeout: 0 };
+export const NO_FAULTS: FaultConfig = {
+  rateLimited: 0,
+  serverError: 0,
+  slow: 0,
+  slowMs: 0,
+  drop: 0,
+  failOrders: 0,
+  postTimeout: 0,
+};
 
 const share = z.coerce.number().min(0).max(1);
 const ms = z.coerce.number().int().min(0);
 
 export function parseFaultSpec(spec: string): FaultConfig {
   const out: { -readonly [K in keyof FaultConfig]: FaultConfig[K] } = { ...NO_FAULTS };
-  for (const part of spec.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const [name, value = ''] = part.split(':', 2) as [string, string?];
     const parse = <T>(schema: z.ZodType<T>, text: string): T => {
       const r = schema.safeParse(text);
@@ -81,7 +92,14 @@ export type FaultDecision =
 
 /** Draws the fault for one request. Always consumes the same number of draws, so decisions stay aligned. */
 export function decideFault(config: FaultConfig, random: Random, isOrderPost: boolean): FaultDecision {
-  const [d, r, s, s503, sl, pt] = [random.next(), random.next(), random.next(), random.next(), random.next(), random.next()];
+  const [d, r, s, s503, sl, pt] = [
+    random.next(),
+    random.next(),
+    random.next(),
+    random.next(),
+    random.next(),
+    random.next(),
+  ];
   if (d < config.drop) return { kind: 'drop' };
   if (r < config.rateLimited) return { kind: '429' };
   if (s < config.serverError) return { kind: '5xx', status: s503 < 0.5 ? 500 : 503 };

@@ -1,5 +1,6 @@
 // best_bid_ask and estimated_price answers (reference §5.6), from the engine's current quotes.
 import { dec, ZERO, type Decimal } from '../../core/decimal.ts';
+const TWO = dec('2');
 import type { MatchingEngine } from './engine.ts';
 import { validationError } from './errors.ts';
 import type { SimAccount } from './ledger.ts';
@@ -10,7 +11,8 @@ import { bare, isoNanos, isoWithOffset, type Json } from './serialize.ts';
 /** Repeated `symbol=` values, checked: comma-joined or lowercase lists are refused like Robinhood does. */
 export function symbolsParam(query: URLSearchParams): string[] {
   const symbols = query.getAll('symbol').filter((s) => s !== '');
-  for (const s of symbols) if (!/^[A-Z0-9]+-[A-Z]+$/.test(s)) throw validationError('Malformed symbol parameter', 'symbol');
+  for (const s of symbols)
+    if (!/^[A-Z0-9]+-[A-Z]+$/.test(s)) throw validationError('Malformed symbol parameter', 'symbol');
   return symbols;
 }
 
@@ -25,12 +27,18 @@ export function requirePair(engine: MatchingEngine, symbol: string, version: Api
 function v1Prices(engine: MatchingEngine, symbol: string, quantity: Decimal | undefined): Record<string, Json> {
   const q = engine.market.quote(symbol);
   if (q === undefined) throw validationError(`Invalid symbol: ${symbol}.`, 'symbol');
-  const bid = quantity === undefined ? engine.marketPrice(symbol, 'sell', ZERO, 1) : engine.marketPrice(symbol, 'sell', quantity, 1);
-  const ask = quantity === undefined ? engine.marketPrice(symbol, 'buy', ZERO, 1) : engine.marketPrice(symbol, 'buy', quantity, 1);
-  const sellSpread = q.bid.gt(0) ? q.bid.minus(bid).div(q.bid) : ZERO;
-  const buySpread = q.ask.gt(0) ? ask.minus(q.ask).div(q.ask) : ZERO;
+  const bid =
+    quantity === undefined
+      ? engine.marketPrice(symbol, 'sell', ZERO, 1)
+      : engine.marketPrice(symbol, 'sell', quantity, 1);
+  const ask =
+    quantity === undefined
+      ? engine.marketPrice(symbol, 'buy', ZERO, 1)
+      : engine.marketPrice(symbol, 'buy', quantity, 1);
+  const sellSpread = q.bid.gt(ZERO) ? q.bid.minus(bid).div(q.bid) : ZERO;
+  const buySpread = q.ask.gt(ZERO) ? ask.minus(q.ask).div(q.ask) : ZERO;
   return {
-    price: bare(bid.plus(ask).div(2)),
+    price: bare(bid.plus(ask).div(TWO)),
     bid_inclusive_of_sell_spread: bare(bid),
     sell_spread: bare(dec(sellSpread.toFixed(8))),
     ask_inclusive_of_buy_spread: bare(ask),
@@ -74,7 +82,7 @@ export function estimatedPrice(
   const quantities = parts.map((p) => {
     if (!/^\d+(\.\d+)?$/.test(p.trim())) throw validationError('A valid number is required.', 'quantity');
     const qty = dec(p.trim());
-    if (qty.gt(pair.maxOrderSize) || qty.lte(0) || (version === 1 && qty.lt(pair.minOrderSize)))
+    if (qty.gt(pair.maxOrderSize) || qty.lte(ZERO) || (version === 1 && qty.lt(pair.minOrderSize)))
       throw validationError(
         version === 1
           ? `Quantity ${p.trim()} must be between ${pair.minOrderSize.toFixed()} and ${pair.maxOrderSize.toFixed()}.`
@@ -90,7 +98,13 @@ export function estimatedPrice(
   for (const qty of quantities) {
     for (const s of sides) {
       if (version === 1) {
-        results.push({ symbol, side: s, ...v1Prices(engine, symbol, qty), quantity: bare(qty), timestamp: isoWithOffset(now, 0) });
+        results.push({
+          symbol,
+          side: s,
+          ...v1Prices(engine, symbol, qty),
+          quantity: bare(qty),
+          timestamp: isoWithOffset(now, 0),
+        });
         continue;
       }
       const price = engine.marketPrice(symbol, s === 'ask' ? 'buy' : 'sell', qty, 2);

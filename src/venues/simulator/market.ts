@@ -1,6 +1,7 @@
 // The simulator's market: one current quote per pair, in exact decimals rounded to the pair's quote increment,
 // stepped through tick sources (bars or real quotes) or set by hand. Pure: no clock, seeded randomness only.
-import { dec, roundToIncrement, type Decimal } from '../../core/decimal.ts';
+import { dec, roundToIncrement, ZERO, type Decimal } from '../../core/decimal.ts';
+const TWO = dec('2');
 import type { Random } from '../../core/random.ts';
 import type { SimPair } from './pairs.ts';
 import type { RawTick, TickSource } from './quote-path.ts';
@@ -130,7 +131,7 @@ export class MarketState {
       marketTime: state.quote.marketTime,
       bid: b,
       ask: a,
-      mid: b.plus(a).div(2),
+      mid: b.plus(a).div(TWO),
       bidSize: sz,
       askSize: sz,
       seq: ++this.#seq,
@@ -154,7 +155,7 @@ export class MarketState {
         marketTime: tick.timestamp,
         bid,
         ask,
-        mid: bid.plus(ask).div(2),
+        mid: bid.plus(ask).div(TWO),
         bidSize: this.#size(pair, tick.bidSize, mid),
         askSize: this.#size(pair, tick.askSize, mid),
         seq: ++this.#seq,
@@ -163,7 +164,11 @@ export class MarketState {
     const q = this.#fromMid(pair, tick.timestamp, tick.mid ?? 0, tick.volatility ?? 0);
     return tick.askSize === undefined
       ? q
-      : { ...q, bidSize: this.#size(pair, tick.bidSize, tick.mid ?? 0), askSize: this.#size(pair, tick.askSize, tick.mid ?? 0) };
+      : {
+          ...q,
+          bidSize: this.#size(pair, tick.bidSize, tick.mid ?? 0),
+          askSize: this.#size(pair, tick.askSize, tick.mid ?? 0),
+        };
   }
 
   #fromMid(pair: SimPair, marketTime: number, mid: number, volatility: number): SimQuote {
@@ -175,15 +180,23 @@ export class MarketState {
     const midDec = dec(mid);
     const halfDec = dec(Math.abs(half));
     const sign = half >= 0;
-    const bid = roundToIncrement(sign ? midDec.minus(halfDec) : midDec.plus(halfDec), pair.quoteIncrement, sign ? 'down' : 'up');
-    const ask = roundToIncrement(sign ? midDec.plus(halfDec) : midDec.minus(halfDec), pair.quoteIncrement, sign ? 'up' : 'down');
+    const bid = roundToIncrement(
+      sign ? midDec.minus(halfDec) : midDec.plus(halfDec),
+      pair.quoteIncrement,
+      sign ? 'down' : 'up',
+    );
+    const ask = roundToIncrement(
+      sign ? midDec.plus(halfDec) : midDec.minus(halfDec),
+      pair.quoteIncrement,
+      sign ? 'up' : 'down',
+    );
     const size = this.#size(pair, undefined, mid);
     return {
       symbol: pair.symbol,
       marketTime,
       bid,
       ask,
-      mid: bid.plus(ask).div(2),
+      mid: bid.plus(ask).div(TWO),
       bidSize: size,
       askSize: size,
       seq: ++this.#seq,
@@ -193,6 +206,6 @@ export class MarketState {
   #size(pair: SimPair, size: number | undefined, price: number): Decimal {
     const raw = size !== undefined && size > 0 ? size : price > 0 ? this.#spread.defaultSizeUsd / price : 1;
     const rounded = roundToIncrement(dec(raw), pair.assetIncrement, 'down');
-    return rounded.gt(0) ? rounded : pair.assetIncrement;
+    return rounded.gt(ZERO) ? rounded : pair.assetIncrement;
   }
 }

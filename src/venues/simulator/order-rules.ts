@@ -1,6 +1,6 @@
 // Checks an order against its pair and the account before it is accepted. The wording of these messages is ours
 // (Robinhood's is unobserved); see docs/simulator.md.
-import { isMultipleOf, roundDown, toPlain, type Decimal } from '../../core/decimal.ts';
+import { isMultipleOf, roundDown, toPlain, ZERO, type Decimal } from '../../core/decimal.ts';
 import { validationError } from './errors.ts';
 import type { ApiVersion, OrderRequest } from './order.ts';
 import type { SimPair } from './pairs.ts';
@@ -26,7 +26,7 @@ export function checkPrices(pair: SimPair, request: OrderRequest): void {
     ['stop_price', request.stopPrice],
   ] as const) {
     if (price === undefined) continue;
-    if (price.lte(0)) throw validationError('Ensure this value is greater than 0.', `${key}.${name}`);
+    if (price.lte(ZERO)) throw validationError('Ensure this value is greater than 0.', `${key}.${name}`);
     if (!isMultipleOf(price, pair.quoteIncrement))
       throw validationError(
         `Order price ${toPlain(price)} has invalid increment; the quote increment is ${toPlain(pair.quoteIncrement)}.`,
@@ -41,7 +41,7 @@ export function resolveQuantity(pair: SimPair, request: OrderRequest, referenceP
   if (request.assetQuantity !== undefined) {
     const qty = request.assetQuantity;
     const attr = `${key}.asset_quantity`;
-    if (qty.lte(0)) throw validationError('Ensure this value is greater than 0.', attr);
+    if (qty.lte(ZERO)) throw validationError('Ensure this value is greater than 0.', attr);
     if (!isMultipleOf(qty, pair.assetIncrement))
       throw validationError(
         `Order quantity ${toPlain(qty)} has invalid increment; the asset increment is ${toPlain(pair.assetIncrement)}.`,
@@ -52,7 +52,7 @@ export function resolveQuantity(pair: SimPair, request: OrderRequest, referenceP
   }
   const amount = request.quoteAmount;
   const attr = `${key}.quote_amount`;
-  if (amount === undefined || amount.lte(0)) throw validationError('Ensure this value is greater than 0.', attr);
+  if (amount === undefined || amount.lte(ZERO)) throw validationError('Ensure this value is greater than 0.', attr);
   if (!isMultipleOf(amount, pair.quoteIncrement))
     throw validationError(
       `Order amount ${toPlain(amount)} has invalid increment; the quote increment is ${toPlain(pair.quoteIncrement)}.`,
@@ -82,7 +82,9 @@ export function checkMinAmount(pair: SimPair, qty: Decimal, price: Decimal, requ
   if (amount.lt(pair.minOrderAmount))
     throw validationError(
       `Order amount ${toPlain(amount)} is below the minimum order amount of ${toPlain(pair.minOrderAmount)}.`,
-      request.assetQuantity !== undefined ? `${configKey(request)}.asset_quantity` : `${configKey(request)}.quote_amount`,
+      request.assetQuantity !== undefined
+        ? `${configKey(request)}.asset_quantity`
+        : `${configKey(request)}.quote_amount`,
     );
 }
 
@@ -93,7 +95,7 @@ export function expiryTime(timeInForce: string | undefined, createdAt: number): 
     case 'gfd':
       return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
     case 'gfw':
-      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + (((8 - d.getUTCDay()) % 7) || 7));
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + ((8 - d.getUTCDay()) % 7 || 7));
     case 'gfm':
       return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
     default:

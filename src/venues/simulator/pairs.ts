@@ -31,14 +31,56 @@ interface PairSpec {
 }
 
 const SPECS: readonly PairSpec[] = [
-  { asset: 'BTC', assetIncrement: '0.00000001', quoteIncrement: '0.01', minOrderSize: '0.000001', maxOrderSize: '20', minOrderAmount: '0.1' },
-  { asset: 'ETH', assetIncrement: '0.000001', quoteIncrement: '0.01', minOrderSize: '0.0001', maxOrderSize: '400', minOrderAmount: '0.1' },
-  { asset: 'SOL', assetIncrement: '0.000001', quoteIncrement: '0.001', minOrderSize: '0.001', maxOrderSize: '5000', minOrderAmount: '0.1' },
-  { asset: 'XRP', assetIncrement: '0.01', quoteIncrement: '0.000001', minOrderSize: '0.1', maxOrderSize: '500000', minOrderAmount: '0.1' },
+  {
+    asset: 'BTC',
+    assetIncrement: '0.00000001',
+    quoteIncrement: '0.01',
+    minOrderSize: '0.000001',
+    maxOrderSize: '20',
+    minOrderAmount: '0.1',
+  },
+  {
+    asset: 'ETH',
+    assetIncrement: '0.000001',
+    quoteIncrement: '0.01',
+    minOrderSize: '0.0001',
+    maxOrderSize: '400',
+    minOrderAmount: '0.1',
+  },
+  {
+    asset: 'SOL',
+    assetIncrement: '0.000001',
+    quoteIncrement: '0.001',
+    minOrderSize: '0.001',
+    maxOrderSize: '5000',
+    minOrderAmount: '0.1',
+  },
+  {
+    asset: 'XRP',
+    assetIncrement: '0.01',
+    quoteIncrement: '0.000001',
+    minOrderSize: '0.1',
+    maxOrderSize: '500000',
+    minOrderAmount: '0.1',
+  },
   { asset: 'DOGE', assetIncrement: '0.01', quoteIncrement: '0.000001', minOrderSize: '1', maxOrderSize: '5000000' },
-  { asset: 'ADA', assetIncrement: '0.01', quoteIncrement: '0.000001', minOrderSize: '1', maxOrderSize: '1000000', minOrderAmount: '0.1' },
+  {
+    asset: 'ADA',
+    assetIncrement: '0.01',
+    quoteIncrement: '0.000001',
+    minOrderSize: '1',
+    maxOrderSize: '1000000',
+    minOrderAmount: '0.1',
+  },
   // Tradable in the app but not through the API: exercises v2's is_api_tradable check.
-  { asset: 'XLM', assetIncrement: '0.01', quoteIncrement: '0.000001', minOrderSize: '1', maxOrderSize: '2000000', isApiTradable: false },
+  {
+    asset: 'XLM',
+    assetIncrement: '0.01',
+    quoteIncrement: '0.000001',
+    minOrderSize: '1',
+    maxOrderSize: '2000000',
+    isApiTradable: false,
+  },
 ];
 
 export function defaultPairs(): SimPair[] {

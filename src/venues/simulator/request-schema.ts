@@ -11,10 +11,9 @@ const REQUIRED = 'This field is required.';
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 const choice = (values: readonly string[]) =>
-  z.string({ error: (iss) => (iss.input === undefined ? REQUIRED : 'Not a valid string.') }).refine(
-    (v) => values.includes(v),
-    { error: (iss) => `"${String(iss.input)}" is not a valid choice.` },
-  );
+  z
+    .string({ error: (iss) => (iss.input === undefined ? REQUIRED : 'Not a valid string.') })
+    .refine((v) => values.includes(v), { error: (iss) => `"${String(iss.input)}" is not a valid choice.` });
 
 const decimal = z
   .unknown()

@@ -1,6 +1,7 @@
 // Robinhood's v1 and v2 paths (reference §3), each answering from the engine. Paths end in "/"; a path without
 // its slash is a 404 like any unknown path.
 import type { MatchingEngine } from './engine.ts';
+import { ZERO } from '../../core/decimal.ts';
 import { clientError, notFound, validationError } from './errors.ts';
 import type { SimAccount } from './ledger.ts';
 import { bestBidAsk, estimatedPrice, symbolsParam } from './market-data.ts';
@@ -50,8 +51,23 @@ function requireAccountNumber(ctx: RouteContext): void {
   if (n !== ctx.account.accountNumber) throw clientError(403, 'You do not have permission to perform this action.');
 }
 
-function page<T>(ctx: RouteContext, items: readonly T[], key: (t: T) => number, descending: boolean, allowLimit: boolean, render: (t: T) => ser.Json): RouteResponse {
-  const p = paginate(items, key, descending, ctx.query, pageSize(ctx.query, ctx.pageSize, allowLimit), ctx.baseUrl, ctx.path);
+function page<T>(
+  ctx: RouteContext,
+  items: readonly T[],
+  key: (t: T) => number,
+  descending: boolean,
+  allowLimit: boolean,
+  render: (t: T) => ser.Json,
+): RouteResponse {
+  const p = paginate(
+    items,
+    key,
+    descending,
+    ctx.query,
+    pageSize(ctx.query, ctx.pageSize, allowLimit),
+    ctx.baseUrl,
+    ctx.path,
+  );
   return json({ next: p.next, previous: p.previous, results: p.results.map(render) });
 }
 
@@ -62,7 +78,14 @@ function renderOrder(ctx: RouteContext, o: SimOrder): ser.Json {
 function accounts(ctx: RouteContext): RouteResponse {
   if (ctx.version === 1) return json(ser.accountV1(ctx.account));
   const list = [ctx.account];
-  return page(ctx, list, (a) => list.indexOf(a), false, true, (a) => ser.accountV2(a, ctx.engine.feeStatus(a)));
+  return page(
+    ctx,
+    list,
+    (a) => list.indexOf(a),
+    false,
+    true,
+    (a) => ser.accountV2(a, ctx.engine.feeStatus(a)),
+  );
 }
 
 function tradingPairs(ctx: RouteContext): RouteResponse {
@@ -80,11 +103,19 @@ function tradingPairs(ctx: RouteContext): RouteResponse {
 function holdings(ctx: RouteContext): RouteResponse {
   if (ctx.version === 2) requireAccountNumber(ctx);
   const codes = ctx.query.getAll('asset_code').filter((c) => c !== '');
-  for (const c of codes) if (!/^[A-Z0-9]+$/.test(c)) throw validationError('Malformed asset_code parameter', 'asset_code');
+  for (const c of codes)
+    if (!/^[A-Z0-9]+$/.test(c)) throw validationError('Malformed asset_code parameter', 'asset_code');
   const held = [...ctx.account.holdings.keys()].filter(
-    (a) => (codes.length === 0 || codes.includes(a)) && (ctx.account.holdings.get(a)?.gt(0) ?? false),
+    (a) => (codes.length === 0 || codes.includes(a)) && (ctx.account.holdings.get(a)?.gt(ZERO) ?? false),
   );
-  return page(ctx, held, (a) => held.indexOf(a), false, true, (a) => ser.holding(ctx.account, a));
+  return page(
+    ctx,
+    held,
+    (a) => held.indexOf(a),
+    false,
+    true,
+    (a) => ser.holding(ctx.account, a),
+  );
 }
 
 const V1_STATES = ['open', 'canceled', 'partially_filled', 'filled', 'failed'];
@@ -101,7 +132,8 @@ function timeFilter(query: URLSearchParams, name: string): number | undefined {
 function choiceFilter(query: URLSearchParams, name: string, values: readonly string[]): string | undefined {
   const raw = query.get(name);
   if (raw === null || raw === '') return undefined;
-  if (!values.includes(raw)) throw validationError(`Select a valid choice. ${raw} is not one of the available choices.`, name);
+  if (!values.includes(raw))
+    throw validationError(`Select a valid choice. ${raw} is not one of the available choices.`, name);
   return raw;
 }
 
@@ -124,13 +156,22 @@ function listOrders(ctx: RouteContext): RouteResponse {
     (updatedStart === undefined || o.updatedAt >= updatedStart) &&
     (updatedEnd === undefined || o.updatedAt <= updatedEnd) &&
     // v2 has no partially_filled filter value: its `open` covers partially filled orders.
-    (state === undefined || o.state === state || (ctx.version === 2 && state === 'open' && o.state === 'partially_filled')) &&
+    (state === undefined ||
+      o.state === state ||
+      (ctx.version === 2 && state === 'open' && o.state === 'partially_filled')) &&
     (side === undefined || o.request.side === side) &&
     (type === undefined || o.request.type === type) &&
     (symbols.length === 0 || symbols.includes(o.request.symbol)) &&
     (id === null || id === '' || o.id === id.toLowerCase());
   const orders = ctx.engine.orders(ctx.account.accountNumber).filter(matches);
-  return page(ctx, orders, (o) => o.seq, true, ctx.version === 1, (o) => renderOrder(ctx, o));
+  return page(
+    ctx,
+    orders,
+    (o) => o.seq,
+    true,
+    ctx.version === 1,
+    (o) => renderOrder(ctx, o),
+  );
 }
 
 function placeOrder(ctx: RouteContext): RouteResponse {
@@ -163,16 +204,61 @@ const ID = '([0-9a-fA-F-]{32,36})';
 
 export const ROUTES: readonly Route[] = [
   ...([1, 2] as const).flatMap((v): Route[] => [
-    { name: `v${v} accounts`, version: v, pattern: new RegExp(`^/api/v${v}/crypto/trading/accounts/$`), methods: { GET: accounts } },
-    { name: `v${v} trading_pairs`, version: v, pattern: new RegExp(`^/api/v${v}/crypto/trading/trading_pairs/$`), methods: { GET: tradingPairs } },
-    { name: `v${v} holdings`, version: v, pattern: new RegExp(`^/api/v${v}/crypto/trading/holdings/$`), methods: { GET: holdings } },
-    { name: `v${v} orders`, version: v, pattern: new RegExp(`^/api/v${v}/crypto/trading/orders/$`), methods: { GET: listOrders, POST: placeOrder } },
-    { name: `v${v} order`, version: v, pattern: new RegExp(`^/api/v${v}/crypto/trading/orders/${ID}/$`), methods: { GET: getOrder } },
-    { name: `v${v} cancel`, version: v, pattern: new RegExp(`^/api/v${v}/crypto/trading/orders/${ID}/cancel/$`), methods: { POST: cancelOrder } },
-    { name: `v${v} best_bid_ask`, version: v, pattern: new RegExp(`^/api/v${v}/crypto/marketdata/best_bid_ask/$`), methods: { GET: (c) => json(bestBidAsk(c.engine, c.query, v)) } },
+    {
+      name: `v${v} accounts`,
+      version: v,
+      pattern: new RegExp(`^/api/v${v}/crypto/trading/accounts/$`),
+      methods: { GET: accounts },
+    },
+    {
+      name: `v${v} trading_pairs`,
+      version: v,
+      pattern: new RegExp(`^/api/v${v}/crypto/trading/trading_pairs/$`),
+      methods: { GET: tradingPairs },
+    },
+    {
+      name: `v${v} holdings`,
+      version: v,
+      pattern: new RegExp(`^/api/v${v}/crypto/trading/holdings/$`),
+      methods: { GET: holdings },
+    },
+    {
+      name: `v${v} orders`,
+      version: v,
+      pattern: new RegExp(`^/api/v${v}/crypto/trading/orders/$`),
+      methods: { GET: listOrders, POST: placeOrder },
+    },
+    {
+      name: `v${v} order`,
+      version: v,
+      pattern: new RegExp(`^/api/v${v}/crypto/trading/orders/${ID}/$`),
+      methods: { GET: getOrder },
+    },
+    {
+      name: `v${v} cancel`,
+      version: v,
+      pattern: new RegExp(`^/api/v${v}/crypto/trading/orders/${ID}/cancel/$`),
+      methods: { POST: cancelOrder },
+    },
+    {
+      name: `v${v} best_bid_ask`,
+      version: v,
+      pattern: new RegExp(`^/api/v${v}/crypto/marketdata/best_bid_ask/$`),
+      methods: { GET: (c) => json(bestBidAsk(c.engine, c.query, v)) },
+    },
   ]),
-  { name: 'v1 estimated_price', version: 1, pattern: /^\/api\/v1\/crypto\/marketdata\/estimated_price\/$/, methods: { GET: (c) => json(estimatedPrice(c.engine, c.query, 1, c.account)) } },
-  { name: 'v2 estimated_price', version: 2, pattern: /^\/api\/v2\/crypto\/trading\/estimated_price\/$/, methods: { GET: (c) => json(estimatedPrice(c.engine, c.query, 2, c.account)) } },
+  {
+    name: 'v1 estimated_price',
+    version: 1,
+    pattern: /^\/api\/v1\/crypto\/marketdata\/estimated_price\/$/,
+    methods: { GET: (c) => json(estimatedPrice(c.engine, c.query, 1, c.account)) },
+  },
+  {
+    name: 'v2 estimated_price',
+    version: 2,
+    pattern: /^\/api\/v2\/crypto\/trading\/estimated_price\/$/,
+    methods: { GET: (c) => json(estimatedPrice(c.engine, c.query, 2, c.account)) },
+  },
 ];
 
 export function matchRoute(path: string): { route: Route; params: string[] } | undefined {

@@ -83,7 +83,11 @@ function send(res: ServerResponse, r: RouteResponse, headers: Record<string, str
 }
 
 function sendError(res: ServerResponse, err: SimApiError): void {
-  send(res, { status: err.status, body: toJson(err.body as unknown as Json), contentType: 'application/json' }, { ...err.headers });
+  send(
+    res,
+    { status: err.status, body: toJson(err.body as unknown as Json), contentType: 'application/json' },
+    { ...err.headers },
+  );
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
@@ -99,10 +103,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const data = options.data ?? 'sample';
   const sources =
     options.sources ??
-    (data === 'none' ? [] : data === 'sample' ? await loadSampleSources(loadOptions) : await loadTickSources(data, loadOptions));
+    (data === 'none'
+      ? []
+      : data === 'sample'
+        ? await loadSampleSources(loadOptions)
+        : await loadTickSources(data, loadOptions));
   for (const source of sources) market.setSource(source);
 
-  let faults: FaultConfig = typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? NO_FAULTS);
+  let faults: FaultConfig =
+    typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? NO_FAULTS);
   const baseCancelDelay = options.cancelDelayMs ?? 1000;
   const engine = new MatchingEngine({
     pairs,
@@ -170,7 +179,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
             cash: toPlain(a.cash),
             buying_power: toPlain(buyingPower(a)),
             holdings: Object.fromEntries([...a.holdings].map(([k, v]) => [k, toPlain(v)])),
-            orders: engine.orders(a.accountNumber).map((o) => ({ id: o.id, state: o.state, filled: toPlain(o.filledQuantity) })),
+            orders: engine
+              .orders(a.accountNumber)
+              .map((o) => ({ id: o.id, state: o.state, filled: toPlain(o.filledQuantity) })),
           })),
         quotes: Object.fromEntries(
           market.symbols().map((s) => {
@@ -202,7 +213,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         throw clientError(405, `Method "${method}" not allowed.`, { allow });
       }
       const auth = authenticate(
-        { apiKey: header(req, 'x-api-key'), timestamp: header(req, 'x-timestamp'), signature: header(req, 'x-signature') },
+        {
+          apiKey: header(req, 'x-api-key'),
+          timestamp: header(req, 'x-timestamp'),
+          signature: header(req, 'x-signature'),
+        },
         target,
         method,
         body,
@@ -263,7 +278,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let timer: NodeJS.Timeout | undefined;
   const tickMs = market.tickIntervalMs();
   if (tickMs !== undefined) {
-    const speed = options.speed ?? tickMs * (options.ticksPerBar ?? 8) / 1000;
+    const speed = options.speed ?? (tickMs * (options.ticksPerBar ?? 8)) / 1000;
     if (speed > 0) {
       const wallPerTick = tickMs / speed;
       const period = Math.max(10, wallPerTick);
@@ -294,6 +309,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function throttled(seconds: number): SimApiError {
-  return clientError(429, `Request was throttled. Expected available in ${seconds} seconds.`, { 'retry-after': String(seconds) });
+  return clientError(429, `Request was throttled. Expected available in ${seconds} seconds.`, {
+    'retry-after': String(seconds),
+  });
 }
-

@@ -21,7 +21,9 @@ describe('signature verification against the reference vectors', () => {
   });
   it('accepts the GET accounts vector (no body)', () => {
     const sig = '08PdjWE9n95K4rcXLZS0z47SdFJ0k/hod/1WRNd2JugZemESR65/J8UJi6yGjd8KRPizSW9goFFqffDOgqGBDQ==';
-    expect(verifySignature(key, API_KEY, TS, '/api/v1/crypto/trading/accounts/', 'GET', Buffer.alloc(0), sig)).toBe(true);
+    expect(verifySignature(key, API_KEY, TS, '/api/v1/crypto/trading/accounts/', 'GET', Buffer.alloc(0), sig)).toBe(
+      true,
+    );
   });
   it("accepts the docs' published signature over the Python dict text", () => {
     const sig = 'q/nEtxp/P2Or3hph3KejBqnw5o9qeuQ+hYRnB56FaHbjDsNUY9KhB1asMxohDnzdVFSD7StaTqjSd9U9HvaRAw==';
@@ -48,7 +50,12 @@ describe('the vector over HTTP, with the clock set to its timestamp', () => {
       },
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ account_number: '555', status: 'active', buying_power: '10.00', buying_power_currency: 'USD' });
+    expect(await res.json()).toEqual({
+      account_number: '555',
+      status: 'active',
+      buying_power: '10.00',
+      buying_power_currency: 'USD',
+    });
   });
 });
 
@@ -94,7 +101,13 @@ describe('authentication failures answer 401 in the error shape', () => {
   it('refuses a tampered body', async () => {
     s = await setup();
     const path = '/api/v2/crypto/trading/orders/?account_number=123456789';
-    const body = JSON.stringify({ client_order_id: '00000000-0000-4000-8000-000000000001', side: 'buy', type: 'market', symbol: 'BTC-USD', market_order_config: { asset_quantity: '0.001' } });
+    const body = JSON.stringify({
+      client_order_id: '00000000-0000-4000-8000-000000000001',
+      side: 'buy',
+      type: 'market',
+      symbol: 'BTC-USD',
+      market_order_config: { asset_quantity: '0.001' },
+    });
     const headers = s.client.headers('POST', path, body);
     const res = await fetch(s.sim.url + path, { method: 'POST', headers, body: body.replace('0.001', '0.002') });
     expect(res.status).toBe(401);

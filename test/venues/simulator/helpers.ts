@@ -1,12 +1,22 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw JSON replies are checked field by field */
 // A tiny signed-request helper for the simulator tests, written independently of the API client.
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { generateCredential, startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../../src/venues/simulator/index.ts';
+import {
+  generateCredential,
+  startSimulator,
+  type SimulatorHandle,
+  type SimulatorOptions,
+} from '../../../src/venues/simulator/index.ts';
 import type { GeneratedCredential } from '../../../src/venues/simulator/credentials.ts';
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export function privateKeyFromSeed(seedBase64: string): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, Buffer.from(seedBase64, 'base64')]), format: 'der', type: 'pkcs8' });
+  return createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, Buffer.from(seedBase64, 'base64')]),
+    format: 'der',
+    type: 'pkcs8',
+  });
 }
 
 export interface Reply {
@@ -26,7 +36,12 @@ export class Client {
     this.#key = privateKeyFromSeed(credential.private_key);
   }
 
-  headers(method: string, target: string, body: string, overrides: Record<string, string> = {}): Record<string, string> {
+  headers(
+    method: string,
+    target: string,
+    body: string,
+    overrides: Record<string, string> = {},
+  ): Record<string, string> {
     const ts = String(this.nowSeconds());
     const message = `${this.credential.api_key}${ts}${target}${method}${body}`;
     return {
@@ -38,7 +53,12 @@ export class Client {
     };
   }
 
-  async request(method: 'GET' | 'POST', target: string, body?: unknown, overrides: Record<string, string> = {}): Promise<Reply> {
+  async request(
+    method: 'GET' | 'POST',
+    target: string,
+    body?: unknown,
+    overrides: Record<string, string> = {},
+  ): Promise<Reply> {
     const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
     const res = await fetch(this.baseUrl + target, {
       method,
@@ -84,7 +104,13 @@ export interface Setup {
 export async function setup(options: SimulatorOptions = {}, buyingPower = '100000'): Promise<Setup> {
   const credential = generateCredential(buyingPower);
   credential.account_number = '123456789';
-  const sim = await startSimulator({ data: 'none', seed: 7, rateLimit: false, ...options, accounts: [credential, ...(options.accounts ?? [])] });
+  const sim = await startSimulator({
+    data: 'none',
+    seed: 7,
+    rateLimit: false,
+    ...options,
+    accounts: [credential, ...(options.accounts ?? [])],
+  });
   return { sim, client: new Client(sim.url, credential), credential };
 }
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- raw JSON replies are checked field by field */
 import { afterEach, describe, expect, it } from 'vitest';
 import { control, setup, until, uuid, type Setup } from './helpers.ts';
 
@@ -71,9 +72,18 @@ describe('order types to a terminal state', () => {
 
   it('a limit buy rests until the market crosses, then fills at the ask', async () => {
     s = await setup();
-    const body = { client_order_id: uuid(), side: 'buy', type: 'limit', symbol: 'BTC-USD', limit_order_config: { asset_quantity: '0.1', limit_price: '64000.00', time_in_force: 'gtc' } };
+    const body = {
+      client_order_id: uuid(),
+      side: 'buy',
+      type: 'limit',
+      symbol: 'BTC-USD',
+      limit_order_config: { asset_quantity: '0.1', limit_price: '64000.00', time_in_force: 'gtc' },
+    };
     const placed = await s.client.post(V2, body);
-    expect(placed.json.limit_order_config).toEqual({ asset_quantity: '0.100000000000000000', limit_price: '64000.000000000000000000' });
+    expect(placed.json.limit_order_config).toEqual({
+      asset_quantity: '0.100000000000000000',
+      limit_price: '64000.000000000000000000',
+    });
     expect((await s.client.get('/api/v2/crypto/trading/accounts/')).json.results[0].buying_power).toBe('93539.20'); // 0.1 × 64000 plus the 0.95% fee, held back
     await control(s.sim, '/_sim/market/step', { ticks: 1 });
     expect((await s.client.get(v2Get(placed.json.id))).json.state).toBe('open');
@@ -85,7 +95,13 @@ describe('order types to a terminal state', () => {
   it('a stop_loss sell triggers when the mid crosses the stop, then fills as a market order', async () => {
     s = await setup();
     s.sim.setBalance('123456789', undefined, { BTC: '1' });
-    const body = { client_order_id: uuid(), side: 'sell', type: 'stop_loss', symbol: 'BTC-USD', stop_loss_order_config: { asset_quantity: '0.2', stop_price: '60000.00', time_in_force: 'gtc' } };
+    const body = {
+      client_order_id: uuid(),
+      side: 'sell',
+      type: 'stop_loss',
+      symbol: 'BTC-USD',
+      stop_loss_order_config: { asset_quantity: '0.2', stop_price: '60000.00', time_in_force: 'gtc' },
+    };
     const placed = await s.client.post(V2, body);
     expect(placed.json.stop_loss_order_config.time_in_force).toBe('gtc');
     const holdings = await s.client.get('/api/v2/crypto/trading/holdings/?account_number=123456789');
@@ -99,9 +115,23 @@ describe('order types to a terminal state', () => {
 
   it('a stop_limit buy triggers, then fills only within its limit', async () => {
     s = await setup();
-    const body = { client_order_id: uuid(), side: 'buy', type: 'stop_limit', symbol: 'BTC-USD', stop_limit_order_config: { quote_amount: '700.00', stop_price: '70000.00', limit_price: '70100.00', time_in_force: 'gtc' } };
+    const body = {
+      client_order_id: uuid(),
+      side: 'buy',
+      type: 'stop_limit',
+      symbol: 'BTC-USD',
+      stop_limit_order_config: {
+        quote_amount: '700.00',
+        stop_price: '70000.00',
+        limit_price: '70100.00',
+        time_in_force: 'gtc',
+      },
+    };
     const placed = await s.client.post(V2, body);
-    expect(placed.json.stop_limit_order_config).toMatchObject({ quote_amount: '700.000000000000000000', time_in_force: 'gtc' });
+    expect(placed.json.stop_limit_order_config).toMatchObject({
+      quote_amount: '700.000000000000000000',
+      time_in_force: 'gtc',
+    });
     await control(s.sim, '/_sim/market/price', { symbol: 'BTC-USD', price: '70500' });
     expect((await s.client.get(v2Get(placed.json.id))).json.state).toBe('open'); // triggered, ask above the limit
     expect(s.sim.engine.order(placed.json.id)!.triggered).toBe(true);
@@ -113,11 +143,18 @@ describe('order types to a terminal state', () => {
   it('partial fills add up to the order, one share of the quoted size per quote', async () => {
     s = await setup({}, '1000000');
     await control(s.sim, '/_sim/market/price', { symbol: 'BTC-USD', price: '65000', size: '1' });
-    const body = { client_order_id: uuid(), side: 'buy', type: 'limit', symbol: 'BTC-USD', limit_order_config: { asset_quantity: '2.2', limit_price: '66000.00', time_in_force: 'gtc' } };
+    const body = {
+      client_order_id: uuid(),
+      side: 'buy',
+      type: 'limit',
+      symbol: 'BTC-USD',
+      limit_order_config: { asset_quantity: '2.2', limit_price: '66000.00', time_in_force: 'gtc' },
+    };
     const placed = await s.client.post(V2, body);
     const first = await settle(placed.json.id, ['partially_filled']);
     expect(first.filled_asset_quantity).toBe('0.500000000000000000');
-    for (let i = 0; i < 4; i++) await control(s.sim, '/_sim/market/price', { symbol: 'BTC-USD', price: String(65000 + i), size: '1' });
+    for (let i = 0; i < 4; i++)
+      await control(s.sim, '/_sim/market/price', { symbol: 'BTC-USD', price: String(65000 + i), size: '1' });
     const done = await settle(placed.json.id, ['filled']);
     expect(done.executions.map((e: { quantity: string }) => Number(e.quantity))).toEqual([0.5, 0.5, 0.5, 0.5, 0.2]);
     const sum = done.executions.reduce((a: number, e: { quantity: string }) => a + Number(e.quantity), 0);
@@ -127,7 +164,13 @@ describe('order types to a terminal state', () => {
   it('cancel is acknowledged at once and settles later; a canceled order keeps its partial fill', async () => {
     s = await setup({ cancelDelayMs: 300 }, '1000000');
     await control(s.sim, '/_sim/market/price', { symbol: 'BTC-USD', price: '65000', size: '1' });
-    const body = { client_order_id: uuid(), side: 'buy', type: 'limit', symbol: 'BTC-USD', limit_order_config: { asset_quantity: '3', limit_price: '66000.00', time_in_force: 'gtc' } };
+    const body = {
+      client_order_id: uuid(),
+      side: 'buy',
+      type: 'limit',
+      symbol: 'BTC-USD',
+      limit_order_config: { asset_quantity: '3', limit_price: '66000.00', time_in_force: 'gtc' },
+    };
     const placed = await s.client.post(V2, body);
     await settle(placed.json.id, ['partially_filled']);
     const cancel = await s.client.post(`/api/v2/crypto/trading/orders/${placed.json.id}/cancel/`);
@@ -142,21 +185,34 @@ describe('order types to a terminal state', () => {
 
   it('v1 cancel answers text/plain', async () => {
     s = await setup();
-    const body = { client_order_id: uuid(), side: 'buy', type: 'limit', symbol: 'BTC-USD', limit_order_config: { asset_quantity: '0.1', limit_price: '1000.00' } };
+    const body = {
+      client_order_id: uuid(),
+      side: 'buy',
+      type: 'limit',
+      symbol: 'BTC-USD',
+      limit_order_config: { asset_quantity: '0.1', limit_price: '1000.00' },
+    };
     const placed = await s.client.post(V1, body);
     expect(placed.status).toBe(201);
     const r = await s.client.post(`${V1}${placed.json.id}/cancel/`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('text/plain');
     expect(r.text).toBe(`Cancel request was submitted for order ${placed.json.id}`);
-    await until(async () => ((await s.client.get(`${V1}${placed.json.id}/`)).json.state === 'canceled' ? true : undefined));
+    await until(async () =>
+      (await s.client.get(`${V1}${placed.json.id}/`)).json.state === 'canceled' ? true : undefined,
+    );
   });
 });
 
 describe('rejections', () => {
   const cases: Array<[string, Record<string, unknown>, string, string | RegExp]> = [
     ['off-increment quantity', market('0.000000001'), 'market_order_config.asset_quantity', /invalid increment/],
-    ['below the minimum', market('0.0000001'), 'market_order_config.asset_quantity', /below the minimum order size of 0.000001/],
+    [
+      'below the minimum',
+      market('0.0000001'),
+      'market_order_config.asset_quantity',
+      /below the minimum order size of 0.000001/,
+    ],
     ['above the maximum', market('21'), 'market_order_config.asset_quantity', /above the maximum order size of 20/],
     ['beyond buying power', market('2'), 'non_field_errors', 'Insufficient buying power.'],
     ['beyond holdings', market('1', 'sell'), 'non_field_errors', 'Insufficient BTC holdings.'],
@@ -165,14 +221,85 @@ describe('rejections', () => {
     ['lowercase symbol', market('1', 'buy', 'btc-usd'), 'symbol', /uppercase/],
     ['bad uuid', { ...market('0.01'), client_order_id: 'abc' }, 'client_order_id', 'Must be a valid UUID.'],
     ['bad side', { ...market('0.01'), side: 'hold' }, 'side', '"hold" is not a valid choice.'],
-    ['missing config', { client_order_id: uuid(), side: 'buy', type: 'limit', symbol: 'BTC-USD' }, 'limit_order_config', 'This field is required.'],
-    ['both sizes', { client_order_id: uuid(), side: 'buy', type: 'limit', symbol: 'BTC-USD', limit_order_config: { asset_quantity: '1', quote_amount: '10', limit_price: '1.00', time_in_force: 'gtc' } }, 'limit_order_config', /Only one of/],
-    ['market by amount', { client_order_id: uuid(), side: 'buy', type: 'market', symbol: 'BTC-USD', market_order_config: { quote_amount: '10' } }, 'market_order_config.quote_amount', /asset_quantity/],
-    ['missing limit price', { client_order_id: uuid(), side: 'buy', type: 'limit', symbol: 'BTC-USD', limit_order_config: { asset_quantity: '0.01', time_in_force: 'gtc' } }, 'limit_order_config.limit_price', 'This field is required.'],
-    ['off-increment price', { client_order_id: uuid(), side: 'buy', type: 'limit', symbol: 'BTC-USD', limit_order_config: { asset_quantity: '0.01', limit_price: '100.001', time_in_force: 'gtc' } }, 'limit_order_config.limit_price', /invalid increment/],
-    ['bad time in force', { client_order_id: uuid(), side: 'buy', type: 'limit', symbol: 'BTC-USD', limit_order_config: { asset_quantity: '0.01', limit_price: '100.00', time_in_force: 'ioc' } }, 'limit_order_config.time_in_force', '"ioc" is not a valid choice.'],
+    [
+      'missing config',
+      { client_order_id: uuid(), side: 'buy', type: 'limit', symbol: 'BTC-USD' },
+      'limit_order_config',
+      'This field is required.',
+    ],
+    [
+      'both sizes',
+      {
+        client_order_id: uuid(),
+        side: 'buy',
+        type: 'limit',
+        symbol: 'BTC-USD',
+        limit_order_config: { asset_quantity: '1', quote_amount: '10', limit_price: '1.00', time_in_force: 'gtc' },
+      },
+      'limit_order_config',
+      /Only one of/,
+    ],
+    [
+      'market by amount',
+      {
+        client_order_id: uuid(),
+        side: 'buy',
+        type: 'market',
+        symbol: 'BTC-USD',
+        market_order_config: { quote_amount: '10' },
+      },
+      'market_order_config.quote_amount',
+      /asset_quantity/,
+    ],
+    [
+      'missing limit price',
+      {
+        client_order_id: uuid(),
+        side: 'buy',
+        type: 'limit',
+        symbol: 'BTC-USD',
+        limit_order_config: { asset_quantity: '0.01', time_in_force: 'gtc' },
+      },
+      'limit_order_config.limit_price',
+      'This field is required.',
+    ],
+    [
+      'off-increment price',
+      {
+        client_order_id: uuid(),
+        side: 'buy',
+        type: 'limit',
+        symbol: 'BTC-USD',
+        limit_order_config: { asset_quantity: '0.01', limit_price: '100.001', time_in_force: 'gtc' },
+      },
+      'limit_order_config.limit_price',
+      /invalid increment/,
+    ],
+    [
+      'bad time in force',
+      {
+        client_order_id: uuid(),
+        side: 'buy',
+        type: 'limit',
+        symbol: 'BTC-USD',
+        limit_order_config: { asset_quantity: '0.01', limit_price: '100.00', time_in_force: 'ioc' },
+      },
+      'limit_order_config.time_in_force',
+      '"ioc" is not a valid choice.',
+    ],
     ['not a number', market('lots'), 'market_order_config.asset_quantity', 'A valid number is required.'],
-    ['below min amount', { client_order_id: uuid(), side: 'buy', type: 'limit', symbol: 'XRP-USD', limit_order_config: { asset_quantity: '0.1', limit_price: '0.5', time_in_force: 'gtc' } }, 'limit_order_config.asset_quantity', /minimum order amount of 0.1/],
+    [
+      'below min amount',
+      {
+        client_order_id: uuid(),
+        side: 'buy',
+        type: 'limit',
+        symbol: 'XRP-USD',
+        limit_order_config: { asset_quantity: '0.1', limit_price: '0.5', time_in_force: 'gtc' },
+      },
+      'limit_order_config.asset_quantity',
+      /minimum order amount of 0.1/,
+    ],
   ];
   it.each(cases)('refuses %s with 400', async (_name, body, attr, detail) => {
     s = await setup({}, '1000');
@@ -188,7 +315,10 @@ describe('rejections', () => {
   it('v2 refuses account_number in the body instead of the query', async () => {
     s = await setup();
     const r = await s.client.post('/api/v2/crypto/trading/orders/', { ...market('0.01'), account_number: '123456789' });
-    expect(r.json).toEqual({ type: 'validation_error', errors: [{ detail: 'The account_number parameter is required.', attr: 'account_number' }] });
+    expect(r.json).toEqual({
+      type: 'validation_error',
+      errors: [{ detail: 'The account_number parameter is required.', attr: 'account_number' }],
+    });
   });
 });
 

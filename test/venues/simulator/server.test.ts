@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- raw JSON replies are checked field by field */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bar } from '../../../src/model/market.ts';
 import { barTickSource, parseFaultSpec } from '../../../src/venues/simulator/index.ts';
@@ -25,7 +26,11 @@ describe('pagination', () => {
     for (let i = 0; i < 5; i++) ids.push((await s.client.post(V2, order(`${1000 + i}.00`))).json.id);
     const first = await s.client.get(`${V2}&side=buy`);
     expect(first.json.results.map((o: { id: string }) => o.id)).toEqual([ids[4], ids[3]]);
-    expect(first.json.next.startsWith(`${s.sim.url}/api/v2/crypto/trading/orders/?account_number=123456789&side=buy&cursor=`)).toBe(true);
+    expect(
+      first.json.next.startsWith(
+        `${s.sim.url}/api/v2/crypto/trading/orders/?account_number=123456789&side=buy&cursor=`,
+      ),
+    ).toBe(true);
     const second = await s.client.follow(first.json.next);
     expect(second.json.results.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[1]]);
     const third = await s.client.follow(second.json.next);
@@ -37,7 +42,9 @@ describe('pagination', () => {
   it('filters by state, type, symbol and time; v1 honours limit and id', async () => {
     s = await setup();
     const a = (await s.client.post(V2, order('1000.00'))).json;
-    const r = await s.client.get(`${V2}&state=open&type=limit&symbol=BTC-USD&created_at_start=${encodeURIComponent(a.created_at)}`);
+    const r = await s.client.get(
+      `${V2}&state=open&type=limit&symbol=BTC-USD&created_at_start=${encodeURIComponent(a.created_at)}`,
+    );
     expect(r.json.results).toHaveLength(1);
     expect((await s.client.get(`${V2}&state=filled`)).json.results).toHaveLength(0);
     expect((await s.client.get(`${V2}&state=partially_filled`)).status).toBe(400);
@@ -67,8 +74,17 @@ describe('rate limiting', () => {
 
 describe('fault injection', () => {
   it('parses a spec and refuses unknown faults', () => {
-    expect(parseFaultSpec('429:0.05,5xx:0.02,slow:0.1@2000,drop:0.01,cancel-delay:5000,fail-orders:0.1,post-timeout:0.05')).toEqual({
-      rateLimited: 0.05, serverError: 0.02, slow: 0.1, slowMs: 2000, drop: 0.01, cancelDelayMs: 5000, failOrders: 0.1, postTimeout: 0.05,
+    expect(
+      parseFaultSpec('429:0.05,5xx:0.02,slow:0.1@2000,drop:0.01,cancel-delay:5000,fail-orders:0.1,post-timeout:0.05'),
+    ).toEqual({
+      rateLimited: 0.05,
+      serverError: 0.02,
+      slow: 0.1,
+      slowMs: 2000,
+      drop: 0.01,
+      cancelDelayMs: 5000,
+      failOrders: 0.1,
+      postTimeout: 0.05,
     });
     expect(() => parseFaultSpec('boom:1')).toThrow(/unknown fault "boom"/);
     expect(() => parseFaultSpec('429:2')).toThrow(/not valid for 429/);
@@ -91,17 +107,29 @@ describe('fault injection', () => {
   it('fails orders, delays cancels, and swallows order POSTs that still create the order', async () => {
     s = await setup({ faults: 'fail-orders:1' });
     const failed = await s.client.post(V2, order('1000.00'));
-    await until(async () => ((await s!.client.get(`/api/v2/crypto/trading/orders/${failed.json.id}/?account_number=123456789`)).json.state === 'failed' ? true : undefined));
+    await until(async () =>
+      (await s!.client.get(`/api/v2/crypto/trading/orders/${failed.json.id}/?account_number=123456789`)).json.state ===
+      'failed'
+        ? true
+        : undefined,
+    );
     s.sim.setFaults('cancel-delay:200');
     expect(s.sim.engine.cancelDelayMs).toBe(200);
     s.sim.setFaults('post-timeout:1');
     const body = order('1000.00');
     await expect(
-      fetch(s.sim.url + V2, { method: 'POST', headers: s.client.headers('POST', V2, JSON.stringify(body)), body: JSON.stringify(body), signal: AbortSignal.timeout(300) }),
+      fetch(s.sim.url + V2, {
+        method: 'POST',
+        headers: s.client.headers('POST', V2, JSON.stringify(body)),
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(300),
+      }),
     ).rejects.toThrow();
     s.sim.setFaults('');
     const list = await s.client.get(V2);
-    expect(list.json.results.map((o: { client_order_id: string }) => o.client_order_id)).toContain(body.client_order_id);
+    expect(list.json.results.map((o: { client_order_id: string }) => o.client_order_id)).toContain(
+      body.client_order_id,
+    );
   });
   it('draws the same faults from the same seed', async () => {
     const run = async (): Promise<number[]> => {
@@ -123,12 +151,33 @@ describe('determinism', () => {
     const run = async (): Promise<unknown[]> => {
       let t = Date.UTC(2026, 0, 5, 12);
       const now = (): number => t;
-      const bars: Bar[] = Array.from({ length: 20 }, (_, i) => ({ symbol: 'BTC-USD', timestamp: i * 3_600_000, intervalMs: 3_600_000, open: 65000 + i * 50, high: 65400 + i * 50, low: 64700 + i * 50, close: 65100 + i * 50, volume: 40 }));
+      const bars: Bar[] = Array.from({ length: 20 }, (_, i) => ({
+        symbol: 'BTC-USD',
+        timestamp: i * 3_600_000,
+        intervalMs: 3_600_000,
+        open: 65000 + i * 50,
+        high: 65400 + i * 50,
+        low: 64700 + i * 50,
+        close: 65100 + i * 50,
+        volume: 40,
+      }));
       const x = await setup({ seed: 9, now, speed: 0, sources: [barTickSource('BTC-USD', bars)] });
       const client = new Client(x.sim.url, x.credential, () => Math.floor(t / 1000));
       const ids = ['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2'];
-      await client.post(V2, { client_order_id: ids[0], side: 'buy', type: 'limit', symbol: 'BTC-USD', limit_order_config: { asset_quantity: '0.5', limit_price: '65200.00', time_in_force: 'gtc' } });
-      await client.post(V2, { client_order_id: ids[1], side: 'buy', type: 'market', symbol: 'BTC-USD', market_order_config: { asset_quantity: '0.2' } });
+      await client.post(V2, {
+        client_order_id: ids[0],
+        side: 'buy',
+        type: 'limit',
+        symbol: 'BTC-USD',
+        limit_order_config: { asset_quantity: '0.5', limit_price: '65200.00', time_in_force: 'gtc' },
+      });
+      await client.post(V2, {
+        client_order_id: ids[1],
+        side: 'buy',
+        type: 'market',
+        symbol: 'BTC-USD',
+        market_order_config: { asset_quantity: '0.2' },
+      });
       for (let i = 0; i < 30; i++) {
         t += 1000;
         x.sim.step(1);
@@ -145,7 +194,9 @@ describe('determinism', () => {
 
 describe('replay', () => {
   it('turns bars into a quote path the market steps through', async () => {
-    const bars: Bar[] = [{ symbol: 'ETH-USD', timestamp: 0, intervalMs: 60_000, open: 100, high: 110, low: 95, close: 105, volume: 10 }];
+    const bars: Bar[] = [
+      { symbol: 'ETH-USD', timestamp: 0, intervalMs: 60_000, open: 100, high: 110, low: 95, close: 105, volume: 10 },
+    ];
     const source = barTickSource('ETH-USD', bars, 4);
     expect([0, 1, 2, 3].map((i) => source.tickAt(i).mid)).toEqual([100, 95, 110, 105]); // up bar: O→L→H→C
     s = await setup({ sources: [source], speed: 0 });
