@@ -1,7 +1,7 @@
 // RobinhoodVenue: the venue port over RobinhoodClient. Live trading points the client at Robinhood, paper trading at
 // the HTTP simulator; the engine above cannot tell them apart.
 import { dec, sumDec, ZERO, type Decimal } from '../../core/decimal.ts';
-import { ApiError, CircuitOpenError, NetworkError, NotFoundError, ValidationError } from '../../core/errors.ts';
+import { ApiError, NotFoundError, ValidationError } from '../../core/errors.ts';
 import type { Account, Holding } from '../../model/account.ts';
 import { createFill, type Fill } from '../../model/fill.ts';
 import type { OrderStatus, OrderType } from '../../model/order.ts';
@@ -194,12 +194,15 @@ export class RobinhoodVenue implements VenuePort {
     } catch (err) {
       const id = request.clientOrderId;
       if (err instanceof OrderOutcomeUnknown) throw new VenueOutcomeUnknown(err.message, { clientOrderId: id }, err);
-      if (err instanceof CircuitOpenError || err instanceof NetworkError) {
-        // placeOrder only lets these through when the request provably never left.
-        throw new VenueOrderRejected(`order ${id} not sent: ${err.message}`, { clientOrderId: id, notSent: true }, err);
+      // A 4xx answer to the POST (or our own validation) is a definite refusal.
+      const status = err instanceof ApiError ? err.status : undefined;
+      if (err instanceof ValidationError || (status !== undefined && status >= 400 && status < 500 && status !== 429)) {
+        throw new VenueOrderRejected(`order ${id} rejected: ${(err as Error).message}`, { clientOrderId: id }, err);
       }
-      if (err instanceof ApiError || err instanceof ValidationError) {
-        throw new VenueOrderRejected(`order ${id} rejected: ${err.message}`, { clientOrderId: id }, err);
+      if (err instanceof ApiError) {
+        // placeOrder wraps every ambiguous POST failure in OrderOutcomeUnknown: any other API error (open circuit,
+        // connection refused, a failed account look-up before the POST) means the order never left.
+        throw new VenueOrderRejected(`order ${id} not sent: ${err.message}`, { clientOrderId: id, notSent: true }, err);
       }
       // Anything unexpected: the order may exist; let reconciliation find out.
       throw new VenueOutcomeUnknown(`order ${id}: unexpected error ${String(err)}`, { clientOrderId: id }, err);
