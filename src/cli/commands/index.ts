@@ -1,7 +1,10 @@
 // The one place where subcommands are registered. Each module exports `register(program)`.
 import type { Command } from 'commander';
+import { register as registerApi } from './api.ts';
+import { register as registerConfig } from './config.ts';
+import { register as registerSimulator } from './simulator.ts';
 
-const registrars: Array<(program: Command) => void> = [];
+const registrars: Array<(program: Command) => void> = [(p) => registerConfig(p), registerApi, registerSimulator];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);
