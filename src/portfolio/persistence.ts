@@ -179,6 +179,7 @@ export async function loadPortfolio(p: PortfolioInternals, store: Store): Promis
   for (const id of ledger.appliedFillIds) p.applied.add(id);
   p.reservations.clear();
   for (const r of ledger.reservations) p.reservations.set(r.clientOrderId, dec(r.amount));
+  p.account.clear();
   p.strategies.clear();
   for (const b of ledger.books) {
     const book = b.strategyId === null ? p.account : p.book(b.strategyId);

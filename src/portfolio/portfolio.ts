@@ -50,6 +50,8 @@ export class Portfolio {
   readonly config: PortfolioConfig;
   readonly #clock: Clock;
   #cash: Decimal;
+  /** #cash as a float, refreshed whenever it changes: valuations read it on every mark. */
+  #cashNumber: number;
   readonly #account = new PositionBook();
   readonly #strategies = new Map<string, PositionBook>();
   readonly #applied = new Set<string>();
@@ -69,6 +71,7 @@ export class Portfolio {
     this.config = parsePortfolioConfig(options.config ?? {});
     this.#clock = options.clock;
     this.#cash = this.config.startingCash;
+    this.#cashNumber = toNumber(this.#cash);
     this.#accountCurve = new EquityCurve(this.config.maxHistoryPoints);
     const now = this.#clock.now();
     for (const h of this.config.holdings) {
@@ -179,7 +182,7 @@ export class Portfolio {
     // Commit: nothing above changed state.
     const notional = fillNotional(fill);
     const cashDelta = fill.side === 'buy' ? notional.plus(fill.fee).neg() : notional.minus(fill.fee);
-    this.#cash = this.#cash.plus(cashDelta);
+    this.#setCash(this.#cash.plus(cashDelta));
     this.#account.set(accountAfter);
     this.#strategies.set(sid, book);
     book.set(strategyAfter);
@@ -267,13 +270,13 @@ export class Portfolio {
       realizedPnl: book?.realizedPnl() ?? ZERO,
       fees: book?.fees() ?? ZERO,
       ...v,
-      equity: toNumber(cash) + v.positionsValue,
+      equity: (strategyId === undefined ? this.#cashNumber : (book?.cashFlowNumber ?? 0)) + v.positionsValue,
     };
   }
 
   /** Equity as a float (cash + Σ marked positions). */
   equity(): number {
-    return toNumber(this.#cash) + this.#account.value(this.#markOf).positionsValue;
+    return this.#cashNumber + this.#account.value(this.#markOf).positionsValue;
   }
 
   /** Equity computed exactly: cash + Σ quantity × mark, each mark as given (a float mark by its shortest text). */
@@ -367,7 +370,7 @@ export class Portfolio {
     return {
       config: this.config,
       getCash: () => this.#cash,
-      setCash: (c) => (this.#cash = c),
+      setCash: (c) => this.#setCash(c),
       account: this.#account,
       strategies: this.#strategies,
       book: (id) => this.#book(id),
@@ -380,6 +383,11 @@ export class Portfolio {
       getLastBucket: () => this.#lastBucket,
       setLastBucket: (b) => (this.#lastBucket = b),
     };
+  }
+
+  #setCash(cash: Decimal): void {
+    this.#cash = cash;
+    this.#cashNumber = toNumber(cash);
   }
 
   #book(strategyId: string): PositionBook {

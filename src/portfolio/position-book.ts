@@ -26,6 +26,10 @@ export class PositionBook {
   readonly #entries = new Map<string, BookEntry>();
   /** Net cash paid and received by this scope's fills (sells − buys − fees); exact. */
   #cashFlow: Decimal = ZERO;
+  #cashFlowNumber = 0;
+  /** Running Σ realized PnL and Σ fees, kept in step with the entries so that valuations do not re-add them. */
+  #realizedPnl: Decimal = ZERO;
+  #fees: Decimal = ZERO;
 
   constructor(strategyId?: string) {
     this.strategyId = strategyId;
@@ -36,6 +40,9 @@ export class PositionBook {
   }
 
   set(position: Position): void {
+    const old = this.#entries.get(position.symbol)?.position;
+    this.#realizedPnl = this.#realizedPnl.plus(position.realizedPnl).minus(old?.realizedPnl ?? ZERO);
+    this.#fees = this.#fees.plus(position.fees).minus(old?.fees ?? ZERO);
     this.#entries.set(position.symbol, {
       position,
       quantity: toNumber(position.quantity),
@@ -55,24 +62,34 @@ export class PositionBook {
     return this.#cashFlow;
   }
 
+  /** The cash flow as a float, for valuations. */
+  get cashFlowNumber(): number {
+    return this.#cashFlowNumber;
+  }
+
   addCashFlow(amount: Decimal): void {
-    this.#cashFlow = this.#cashFlow.plus(amount);
+    this.restoreCashFlow(this.#cashFlow.plus(amount));
   }
 
   restoreCashFlow(amount: Decimal): void {
     this.#cashFlow = amount;
+    this.#cashFlowNumber = toNumber(amount);
+  }
+
+  /** Forgets every position and the cash flow (before a restore). */
+  clear(): void {
+    this.#entries.clear();
+    this.restoreCashFlow(ZERO);
+    this.#realizedPnl = ZERO;
+    this.#fees = ZERO;
   }
 
   realizedPnl(): Decimal {
-    let total = ZERO;
-    for (const e of this.#entries.values()) total = total.plus(e.position.realizedPnl);
-    return total;
+    return this.#realizedPnl;
   }
 
   fees(): Decimal {
-    let total = ZERO;
-    for (const e of this.#entries.values()) total = total.plus(e.position.fees);
-    return total;
+    return this.#fees;
   }
 
   /** Float valuation; a position with no mark yet is valued at its cost (unrealized 0). */

@@ -119,6 +119,22 @@ describe('Portfolio save/load (SQLite file)', () => {
     expect((await store.equityHistory({ scope: 'strategy', scopeId: 's2' })).length).toBe(s2Points + 1);
   });
 
+  it('replaces the in-memory state on load, starting holdings included', async () => {
+    const { store } = await fileStore();
+    const saved = new Portfolio({ clock: new SimulatedClock(0), config: CONFIG });
+    saved.applyFill(fill({ id: 'x', side: 'buy', quantity: '1', price: '100' }));
+    await saved.save(store);
+    const restored = new Portfolio({
+      clock: new SimulatedClock(0),
+      config: { ...CONFIG, holdings: [{ symbol: 'ETH-USD', quantity: '5', averageEntryPrice: '1' }] },
+    });
+    await restored.load(store);
+    expect(restored.positions().map((p) => p.symbol)).toEqual(['BTC-USD']);
+    expect(restored.strategyIds()).toEqual(['external']);
+    expect(restored.positions('external').map((p) => p.symbol)).toEqual(['BTC-USD']);
+    expect(toPlain(restored.valuation().fees)).toBe('0');
+  });
+
   it('loads nothing from an empty store and refuses a corrupt ledger, naming the field', async () => {
     const { store } = await fileStore();
     const portfolio = new Portfolio({ clock: new SimulatedClock(0), config: CONFIG });
