@@ -48,8 +48,11 @@ type Db = Kysely<Database>;
 const MAX_UPDATE_ATTEMPTS = 5;
 
 interface Scope {
-  /** Set while a `transaction(fn)` of the root store runs, in fn's async context only. */
-  readonly active: AsyncLocalStorage<true>;
+  /**
+   * In fn's async context while a `transaction(fn)` of the root store runs. A flag object rather than a bare value:
+   * timers or listeners created inside fn keep the context, and must not count as inside once it has ended.
+   */
+  readonly active: AsyncLocalStorage<{ open: boolean }>;
   /** Called once, by the root store's close(). */
   readonly destroy: () => Promise<void>;
 }
@@ -70,7 +73,7 @@ export class SqlStore implements Store {
 
   /** Wraps an open, migrated database. `destroy` releases it (closes the file or ends the pool). */
   static create(driver: StoreDriver, db: Db, destroy: () => Promise<void>): SqlStore {
-    return new SqlStore(driver, db, { active: new AsyncLocalStorage<true>(), destroy }, false);
+    return new SqlStore(driver, db, { active: new AsyncLocalStorage<{ open: boolean }>(), destroy }, false);
   }
 
   async recordOrderIntent(order: NewOrder, event: Partial<OrderEventInput> = {}): Promise<OrderRecord> {
@@ -379,9 +382,11 @@ export class SqlStore implements Store {
     if (this.#inTransaction) return fn(this); // nested: join the caller's transaction
     return db.transaction().execute(async (trx) => {
       const inner = new SqlStore(this.driver, trx, this.#scope, true);
+      const marker = { open: true };
       try {
-        return await this.#scope.active.run(true, () => fn(inner));
+        return await this.#scope.active.run(marker, () => fn(inner));
       } finally {
+        marker.open = false;
         inner.#usable = false; // the transaction is over; later writes through it would escape it
       }
     });
@@ -402,7 +407,7 @@ export class SqlStore implements Store {
         { reason: 'unusable' },
       );
     }
-    if (!this.#inTransaction && this.#scope.active.getStore() === true) {
+    if (!this.#inTransaction && this.#scope.active.getStore()?.open === true) {
       throw new PersistenceError('the outer store was called inside transaction(fn); use the store passed to fn', {
         reason: 'outside_transaction',
       });

@@ -364,10 +364,16 @@ export function describeStore(label: string, createDatabase: () => Promise<Fresh
       expect(result).toBe('tx');
       expect((await store.fillsForOrder('tx')).map((f) => f.id)).toEqual(['tx-fill']);
       let leaked: Store | undefined;
+      let release: () => void = () => undefined;
+      let later: Promise<OrderRecord | undefined> | undefined;
       await store.transaction((tx) => {
         leaked = tx;
+        // Work scheduled inside the transaction but run after it ended may use the outer store again.
+        later = new Promise<void>((resolve) => (release = resolve)).then(() => store.getOrder('tx'));
         return Promise.resolve();
       });
+      release();
+      expect((await later)?.clientOrderId).toBe('tx');
       await expect(leaked!.getOrder('tx')).rejects.toBeInstanceOf(PersistenceError);
     });
 
