@@ -112,7 +112,8 @@ export function applyVenueReport(order: Order, report: VenueOrderReport, context
     }
     newFills.push(fill);
     const base = orderEventFields(o, at);
-    if (o.status === 'filled' && before !== 'filled') steps.push({ event: { type: 'OrderFilled', ...base, fill }, fill });
+    if (o.status === 'filled' && before !== 'filled')
+      steps.push({ event: { type: 'OrderFilled', ...base, fill }, fill });
     else if (isWorkingStatus(before)) steps.push({ event: { type: 'OrderPartiallyFilled', ...base, fill }, fill });
     else steps.push({ event: { type: 'OrderUpdated', ...base, reason: `late fill ${fill.id} after ${before}` }, fill });
   }

@@ -387,7 +387,12 @@ export class ExecutionEngine {
       const rec = await this.#store.updateOrder(
         cid,
         {},
-        { type: 'CancelRequested', cause: pending.reason, payload: { sent: pending.sentAt !== undefined }, createdAt: at },
+        {
+          type: 'CancelRequested',
+          cause: pending.reason,
+          payload: { sent: pending.sentAt !== undefined },
+          createdAt: at,
+        },
         tracked.version,
       );
       tracked.version = rec.version;
@@ -404,14 +409,16 @@ export class ExecutionEngine {
     try {
       const startedAt = this.#clock.now();
       const working = [...this.#orders.values()].filter(
-        (t) => isWorkingStatus(t.order.status) && t.order.id !== undefined && !this.#inFlight.has(t.order.clientOrderId),
+        (t) =>
+          isWorkingStatus(t.order.status) && t.order.id !== undefined && !this.#inFlight.has(t.order.clientOrderId),
       );
       if (working.length > 0) {
         const since = (this.#lastPollAt ?? Math.min(...working.map((t) => t.order.createdAt))) - this.#pollMarginMs;
         const reports = await this.#venue.listOrders({ updatedSince: since });
         for (const report of reports) {
           const t = this.#find(report);
-          if (t !== undefined && !this.#inFlight.has(t.order.clientOrderId)) await this.applyReport(report, 'poll');
+          if (t === undefined || this.#inFlight.has(t.order.clientOrderId) || alreadySeen(t, report)) continue;
+          await this.applyReport(report, 'poll');
         }
       }
       this.#lastPollAt = startedAt;
@@ -581,6 +588,16 @@ export class ExecutionEngine {
     });
     return run;
   }
+}
+
+/** A report the poll's margin brings back again: nothing newer than what was applied, no new executions. */
+function alreadySeen(t: Tracked, report: VenueOrderReport): boolean {
+  return (
+    t.lastVenueUpdate !== undefined &&
+    report.updatedAt <= t.lastVenueUpdate &&
+    report.executions.length === t.order.fillIds.length &&
+    (report.status === t.order.status || isTerminalStatus(t.order.status))
+  );
 }
 
 function venueRequest(order: Order): VenueOrderRequest {

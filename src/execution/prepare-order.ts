@@ -23,7 +23,9 @@ export function prepareOrder(pair: TradingPair | undefined, request: OrderReques
   const needsLimit = request.type === 'limit' || request.type === 'stop_limit';
   const needsStop = request.type === 'stop_loss' || request.type === 'stop_limit';
   if (needsLimit !== (request.limitPrice !== undefined)) {
-    return deny(needsLimit ? `a ${request.type} order needs a limitPrice` : `a ${request.type} order takes no limitPrice`);
+    return deny(
+      needsLimit ? `a ${request.type} order needs a limitPrice` : `a ${request.type} order takes no limitPrice`,
+    );
   }
   if (needsStop !== (request.stopPrice !== undefined)) {
     return deny(needsStop ? `a ${request.type} order needs a stopPrice` : `a ${request.type} order takes no stopPrice`);
@@ -40,7 +42,8 @@ export function prepareOrder(pair: TradingPair | undefined, request: OrderReques
     return deny('limitPrice or stopPrice is not a decimal');
   }
   if (limitPrice?.lte(ZERO) || stopPrice?.lte(ZERO)) return deny('prices must round to more than 0');
-  const price = limitPrice ?? stopPrice ?? (request.referencePrice === undefined ? undefined : dec(request.referencePrice));
+  const price =
+    limitPrice ?? stopPrice ?? (request.referencePrice === undefined ? undefined : dec(request.referencePrice));
   const base = {
     symbol: pair.symbol,
     side: request.side,

@@ -84,7 +84,14 @@ export class FakeVenue implements VenuePort {
 
   #create(request: VenueOrderRequest): FakeOrder {
     const now = this.#now();
-    const order: FakeOrder = { request, id: `V${++this.#seq}`, status: 'open', fills: [], createdAt: now, updatedAt: now };
+    const order: FakeOrder = {
+      request,
+      id: `V${++this.#seq}`,
+      status: 'open',
+      fills: [],
+      createdAt: now,
+      updatedAt: now,
+    };
     this.orders.set(order.id, order);
     return order;
   }
@@ -106,7 +113,8 @@ export class FakeVenue implements VenuePort {
     });
     o.fills.push(fill);
     const filled = sumDec(o.fills.map((f) => f.quantity));
-    o.status = status ?? (o.request.quantity !== undefined && filled.eq(o.request.quantity) ? 'filled' : 'partially_filled');
+    o.status =
+      status ?? (o.request.quantity !== undefined && filled.eq(o.request.quantity) ? 'filled' : 'partially_filled');
     o.updatedAt = now;
     const asset = o.request.symbol.split('-')[0]!;
     const delta = o.request.side === 'buy' ? fill.quantity : fill.quantity.neg();

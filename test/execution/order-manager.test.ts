@@ -72,7 +72,11 @@ describe('submitting', () => {
     ['above the maximum size', { quantity: '25' }, /above the pair's maximum 20/],
     ['below the minimum amount', { quantity: '0.00001' }, /order amount 0.6 USD .* below the pair's minimum 1 USD/],
     ['an unknown symbol', { symbol: 'FOO-USD' }, /unknown symbol FOO-USD/],
-    ['a quote-sized market order', { type: 'market', quoteAmount: '50', quantity: undefined, limitPrice: undefined }, /asset units only/],
+    [
+      'a quote-sized market order',
+      { type: 'market', quoteAmount: '50', quantity: undefined, limitPrice: undefined },
+      /asset units only/,
+    ],
   ])('denies %s with OrderRejected and sends nothing', async (_name, patch, reason) => {
     h = await harness();
     const order = await h.engine.submit({ ...limitBuy, ...patch } as typeof limitBuy);

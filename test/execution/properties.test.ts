@@ -34,7 +34,7 @@ describe('execution properties', () => {
           h.clock.advanceBy(1);
           const snapshots: VenueOrderReport[] = [];
           for (const o of p.orders) {
-            h.venue.submitMode = o.submit as never;
+            h.venue.submitMode = o.submit;
             const order = await h.engine.submit(limitBuy);
             const venueOrder = h.venue.byClientId(order.clientOrderId);
             if (venueOrder === undefined) continue;
@@ -48,7 +48,7 @@ describe('execution properties', () => {
             }
             if (filled < 10 && o.end !== 'open') {
               h.clock.advanceBy(1);
-              h.venue.setStatus(venueOrder.id, o.end as 'canceled' | 'failed');
+              h.venue.setStatus(venueOrder.id, o.end);
               snapshots.push(h.venue.report(venueOrder.id));
             }
           }
@@ -83,9 +83,7 @@ describe('execution properties', () => {
           expect(fillEvents.length).toBe(allFills.length);
           expect(report.problems).toEqual([]);
           expect(report.holdings.every((x) => x.difference === '0')).toBe(true);
-          expect(toPlain(h.venue.holdings.get('BTC') ?? dec(0))).toBe(
-            toPlain(sumDec(allFills.map((f) => f.quantity))),
-          );
+          expect(toPlain(h.venue.holdings.get('BTC') ?? dec(0))).toBe(toPlain(sumDec(allFills.map((f) => f.quantity))));
         } finally {
           await h.store.close();
         }

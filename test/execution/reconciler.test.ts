@@ -69,7 +69,14 @@ describe('reconciliation', () => {
       });
     }
     // The first was sent before the crash and filled; the second never left.
-    await h.venue.submitOrder({ clientOrderId: sentCid, symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: dec('0.01'), limitPrice: dec('60000') });
+    await h.venue.submitOrder({
+      clientOrderId: sentCid,
+      symbol: 'BTC-USD',
+      side: 'buy',
+      type: 'limit',
+      quantity: dec('0.01'),
+      limitPrice: dec('60000'),
+    });
     h.venue.fill('V1', '0.01', '60000');
     h.clock.advanceBy(120_000);
     const report = await reconciler(h).run();
@@ -122,7 +129,13 @@ describe('reconciliation', () => {
     const first = await r.run();
     expect(first.externalHoldings).toEqual([{ asset: 'BTC', quantity: '1' }]);
     h.clock.advanceBy(1);
-    await h.venue.submitOrder({ clientOrderId: 'ext-1', symbol: 'BTC-USD', side: 'sell', type: 'market', quantity: dec('0.1') });
+    await h.venue.submitOrder({
+      clientOrderId: 'ext-1',
+      symbol: 'BTC-USD',
+      side: 'sell',
+      type: 'market',
+      quantity: dec('0.1'),
+    });
     h.venue.fill('V1', '0.1', '60000');
     const ignored = await r.run();
     expect(ignored.externalOrders).toEqual([expect.objectContaining({ clientOrderId: 'ext-1', action: 'ignored' })]);

@@ -36,7 +36,14 @@ afterEach(async () => {
 const credential = generateCredential('100000');
 
 async function startSim(): Promise<SimulatorHandle> {
-  const sim = await startSimulator({ accounts: [credential], data: 'none', speed: 0, rateLimit: false, seed: 3, cancelDelayMs: 200 });
+  const sim = await startSimulator({
+    accounts: [credential],
+    data: 'none',
+    speed: 0,
+    rateLimit: false,
+    seed: 3,
+    cancelDelayMs: 200,
+  });
   cleanups.push(() => sim.close());
   sim.setQuote('BTC-USD', '65000', '65001', '1');
   return sim;
@@ -86,9 +93,18 @@ async function until(what: string, check: () => Promise<boolean> | boolean, ms =
 }
 
 const statusOf = (p: Paper, cid: string): OrderStatus | undefined => p.engine.getOrder(cid)?.status;
-const simOrdersFor = (sim: SimulatorHandle, cid: string) => sim.engine.orders().filter((o) => o.request.clientOrderId === cid);
+const simOrdersFor = (sim: SimulatorHandle, cid: string) =>
+  sim.engine.orders().filter((o) => o.request.clientOrderId === cid);
 const buy = (quantity: string, limitPrice: string) =>
-  ({ symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity, limitPrice, strategyId: 's1', reason: 'integration' }) as const;
+  ({
+    symbol: 'BTC-USD',
+    side: 'buy',
+    type: 'limit',
+    quantity,
+    limitPrice,
+    strategyId: 's1',
+    reason: 'integration',
+  }) as const;
 
 describe('engine ↔ HTTP simulator', () => {
   it('fills a marketable order in parts with exact fees equal to the venue’s', async () => {
@@ -115,7 +131,10 @@ describe('engine ↔ HTTP simulator', () => {
     expect(toPlain(sumDec(fills.map((f) => f.fee)))).toBe(toPlain(venueOrder.feeCharged));
     const report = await p.reconciler.run();
     expect(report.problems).toEqual([]);
-    expect(report.holdings.find((x) => x.asset === 'BTC')).toMatchObject({ venueChange: '0.006', localChange: '0.006' });
+    expect(report.holdings.find((x) => x.asset === 'BTC')).toMatchObject({
+      venueChange: '0.006',
+      localChange: '0.006',
+    });
   });
 
   it('POST timeout on an order the simulator created → unknown → adopted, never duplicated', async () => {
@@ -183,10 +202,14 @@ describe('engine ↔ HTTP simulator', () => {
     const p = await paper(sim);
     const order = await p.engine.submit(buy('0.001', '66000'));
     sim.setFaults('5xx:0.3,429:0.2');
-    await until('filled', async () => {
-      await p.engine.pollOnce().catch(() => undefined);
-      return statusOf(p, order.clientOrderId) === 'filled';
-    }, 15_000);
+    await until(
+      'filled',
+      async () => {
+        await p.engine.pollOnce().catch(() => undefined);
+        return statusOf(p, order.clientOrderId) === 'filled';
+      },
+      15_000,
+    );
     sim.setFaults('');
     expect(simOrdersFor(sim, order.clientOrderId)).toHaveLength(1);
   });
@@ -227,7 +250,10 @@ describe('crash and restart on a SQLite file', () => {
     await a.client.close();
     await a.store.close();
     sim.setQuote('BTC-USD', '59000', '59001', '1'); // the working buy at 60000 becomes marketable
-    await until('venue fill', () => simOrdersFor(sim, working.clientOrderId)[0]?.state === 'filled' || (sim.engine.process(), false));
+    await until(
+      'venue fill',
+      () => simOrdersFor(sim, working.clientOrderId)[0]?.state === 'filled' || (sim.engine.process(), false),
+    );
 
     const b = await paper(sim, file);
     await until('settle window', () => Date.now() - crashedAt > 400);

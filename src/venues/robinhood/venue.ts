@@ -164,7 +164,8 @@ export class RobinhoodVenue implements VenuePort {
   async getAccount(): Promise<Account> {
     const [account, holdings] = await Promise.all([this.#client.getAccount(), this.#client.getHoldings()]);
     const byAsset = new Map<string, Holding>();
-    for (const h of holdings) byAsset.set(h.assetCode, { total: h.totalQuantity, available: h.quantityAvailableForTrading });
+    for (const h of holdings)
+      byAsset.set(h.assetCode, { total: h.totalQuantity, available: h.quantityAvailableForTrading });
     const status = account.status;
     return {
       accountNumber: account.accountNumber,
