@@ -11,11 +11,9 @@ export interface Timers {
 
 export const realTimers: Timers = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const handle = setTimeout(fn, ms);
-    handle.unref?.(); // a pending refill or backoff timer must not keep the process alive on its own
-    return handle;
-  },
+  // Not unref'd: a caller awaiting a back-off or a refill must keep the process alive (the CLI would exit mid-call).
+  // Timers exist only while someone is waiting.
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
