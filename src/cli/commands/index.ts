@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { register as registerApi } from './api.ts';
 import { register as registerConfig } from './config.ts';
+import { register as registerKeys } from './keys.ts';
 import { register as registerSimulator } from './simulator.ts';
 
-const registrars: Array<(program: Command) => void> = [(p) => registerConfig(p), registerApi, registerSimulator];
+const registrars: Array<(program: Command) => void> = [(p) => registerConfig(p), registerApi, registerKeys, registerSimulator];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);
