@@ -63,5 +63,5 @@ describe('SQLite store under SIGKILL', () => {
       }
     }
     expect(next).toBeGreaterThanOrEqual(4);
-  }, 60_000);
+  }, 120_000);
 });
