@@ -43,7 +43,10 @@ export class EquityCurve {
     const sample: EquitySample = { timestamp, equity, cash, positionsValue, drawdown };
     replaceOrPush(this.#points, sample);
     replaceOrPush(this.#unsaved, sample);
-    if (this.#points.length > this.#maxPoints) this.#points.splice(0, this.#points.length - this.#maxPoints);
+    // Trim in batches: dropping one point per record would move the whole array each time.
+    if (this.#points.length > this.#maxPoints + Math.max(1024, this.#maxPoints >> 2)) {
+      this.#points.splice(0, this.#points.length - this.#maxPoints);
+    }
     this.#lastSampleAt = timestamp;
     return sample;
   }
@@ -65,8 +68,9 @@ export class EquityCurve {
     return drawdownFrom(Math.max(this.#highWaterMark, equity), equity);
   }
 
+  /** The last `maxPoints` points, oldest first. */
   points(): readonly EquitySample[] {
-    return this.#points;
+    return this.#points.length > this.#maxPoints ? this.#points.slice(-this.#maxPoints) : this.#points;
   }
 
   takeUnsaved(): EquitySample[] {

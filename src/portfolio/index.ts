@@ -21,3 +21,4 @@ export {
 } from './persistence.ts';
 export { buildSnapshot, type PortfolioSnapshot, type PositionView, type ScopeView } from './snapshot.ts';
 export { PORTFOLIO_TOPICS, quoteMark, type FillMessage, type PortfolioBus, type PortfolioTopics } from './topics.ts';
+export { Reservations } from './reservations.ts';

@@ -102,7 +102,10 @@ export function exportLedger(p: PortfolioInternals, savedAt: number): LedgerStat
     currency: p.config.currency,
     cash: toPlain(p.getCash()),
     appliedFillIds: [...p.applied],
-    reservations: [...p.reservations].map(([clientOrderId, amount]) => ({ clientOrderId, amount: toPlain(amount) })),
+    reservations: [...p.reservations.entries()].map(([clientOrderId, amount]) => ({
+      clientOrderId,
+      amount: toPlain(amount),
+    })),
     books: [bookState(null, p.account), ...[...p.strategies].map(([id, book]) => bookState(id, book))],
     marks: [...p.marks].map(([symbol, m]) => ({
       symbol,
@@ -178,7 +181,7 @@ export async function loadPortfolio(p: PortfolioInternals, store: Store): Promis
   p.applied.clear();
   for (const id of ledger.appliedFillIds) p.applied.add(id);
   p.reservations.clear();
-  for (const r of ledger.reservations) p.reservations.set(r.clientOrderId, dec(r.amount));
+  for (const r of ledger.reservations) p.reservations.reserve(r.clientOrderId, r.amount);
   p.account.clear();
   p.strategies.clear();
   for (const b of ledger.books) {

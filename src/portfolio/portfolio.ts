@@ -14,6 +14,7 @@ import { EquityCurve, type EquitySample } from './equity-curve.ts';
 import { computeExposure, type Exposure } from './exposure.ts';
 import { loadPortfolio, savePortfolio, type LoadResult } from './persistence.ts';
 import { PositionBook, type BookValuation } from './position-book.ts';
+import { Reservations } from './reservations.ts';
 import { buildSnapshot, type PortfolioSnapshot } from './snapshot.ts';
 import { PORTFOLIO_TOPICS, quoteMark, type PortfolioBus } from './topics.ts';
 
@@ -55,7 +56,7 @@ export class Portfolio {
   readonly #account = new PositionBook();
   readonly #strategies = new Map<string, PositionBook>();
   readonly #applied = new Set<string>();
-  readonly #reservations = new Map<string, Decimal>();
+  readonly #reservations = new Reservations();
   readonly #marks = new Map<string, Mark>();
   readonly #accountCurve: EquityCurve;
   readonly #strategyCurves = new Map<string, EquityCurve>();
@@ -94,14 +95,12 @@ export class Portfolio {
 
   /** Σ reservations for open buy orders. */
   get reserved(): Decimal {
-    let total = ZERO;
-    for (const r of this.#reservations.values()) total = total.plus(r);
-    return total;
+    return this.#reservations.total();
   }
 
   /** Cash not reserved for open buy orders. */
   get buyingPower(): Decimal {
-    return this.#cash.minus(this.reserved);
+    return this.#cash.minus(this.#reservations.total());
   }
 
   /**
@@ -109,27 +108,19 @@ export class Portfolio {
    * shrink the reservation by what they cost; `release` drops what is left when the order ends.
    */
   reserve(clientOrderId: string, amount: DecimalInput): void {
-    const value = dec(amount);
-    if (value.lt(ZERO)) {
-      throw new ValidationError(`reservation for ${clientOrderId} must not be negative, got ${toPlain(value)}`, {
-        clientOrderId,
-        amount: toPlain(value),
-      });
-    }
-    if (value.eq(ZERO)) this.#reservations.delete(clientOrderId);
-    else this.#reservations.set(clientOrderId, value);
+    this.#reservations.reserve(clientOrderId, amount);
   }
 
   release(clientOrderId: string): void {
-    this.#reservations.delete(clientOrderId);
+    this.#reservations.release(clientOrderId);
   }
 
   reservation(clientOrderId: string): Decimal {
-    return this.#reservations.get(clientOrderId) ?? ZERO;
+    return this.#reservations.get(clientOrderId);
   }
 
   reservations(): ReadonlyMap<string, Decimal> {
-    return this.#reservations;
+    return this.#reservations.entries();
   }
 
   // ---- fills -----------------------------------------------------------------------------------------------------
@@ -188,9 +179,7 @@ export class Portfolio {
     book.set(strategyAfter);
     book.addCashFlow(cashDelta);
     this.#applied.add(fill.id);
-    const reserved = this.#reservations.get(fill.clientOrderId);
-    if (reserved !== undefined && fill.side === 'buy')
-      this.reserve(fill.clientOrderId, maxZero(reserved.plus(cashDelta)));
+    if (fill.side === 'buy') this.#reservations.consume(fill.clientOrderId, cashDelta.neg());
     if (!this.#marks.has(fill.symbol)) {
       this.#marks.set(fill.symbol, { price: toNumber(fill.price), exact: fill.price, timestamp: fill.timestamp });
     }
@@ -444,15 +433,11 @@ export interface PortfolioInternals {
   readonly strategies: Map<string, PositionBook>;
   book(strategyId: string): PositionBook;
   readonly applied: Set<string>;
-  readonly reservations: Map<string, Decimal>;
+  readonly reservations: Reservations;
   readonly marks: Map<string, Mark>;
   readonly accountCurve: EquityCurve;
   strategyCurve(strategyId: string): EquityCurve;
   readonly strategyCurves: Map<string, EquityCurve>;
   getLastBucket(): number | undefined;
   setLastBucket(bucket: number | undefined): void;
-}
-
-function maxZero(value: Decimal): Decimal {
-  return value.lt(ZERO) ? ZERO : value;
 }
