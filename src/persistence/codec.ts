@@ -1,7 +1,7 @@
 // Row ↔ record mapping. Rows are our own, but a database is still a boundary: every enum and decimal read back is
 // checked, and a bad value names its table, column and value.
 import { createHash } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import { dec, toPlain, type Decimal } from '../core/decimal.ts';
 import { PersistenceError, errorMessage } from '../core/errors.ts';
 import type { EquityTable, EventsTable, OrderEventsTable, OrdersTable, PositionsTable, TradesTable } from './schema.ts';
@@ -16,7 +16,9 @@ import {
   type FillRecord,
   type JournalEvent,
   type JsonValue,
+  type NewFill,
   type OrderEventRecord,
+  type OrderPatch,
   type OrderRecord,
   type PositionRecord,
   type StoredOrderStatus,
@@ -187,4 +189,34 @@ export function deriveFillId(parts: FillIdParts): string {
     String(parts.index ?? 0),
   ].join('|');
   return `derived-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+}
+
+/** The columns an order patch changes (only those it names). */
+export function patchRow(patch: OrderPatch): Updateable<OrdersTable> {
+  const row: Updateable<OrdersTable> = {};
+  if (patch.venueOrderId !== undefined) row.venue_order_id = patch.venueOrderId;
+  if (patch.quantity !== undefined) row.quantity = optionalDecimalText(patch.quantity);
+  if (patch.quoteAmount !== undefined) row.quote_amount = optionalDecimalText(patch.quoteAmount);
+  if (patch.limitPrice !== undefined) row.limit_price = optionalDecimalText(patch.limitPrice);
+  if (patch.stopPrice !== undefined) row.stop_price = optionalDecimalText(patch.stopPrice);
+  if (patch.status !== undefined) row.status = patch.status;
+  if (patch.filledQuantity !== undefined) row.filled_quantity = decimalText(patch.filledQuantity);
+  if (patch.averageFillPrice !== undefined) row.average_fill_price = optionalDecimalText(patch.averageFillPrice);
+  if (patch.fees !== undefined) row.fees = decimalText(patch.fees);
+  if (patch.reason !== undefined) row.reason = patch.reason;
+  if (patch.submittedAt !== undefined) row.submitted_at = patch.submittedAt;
+  return row;
+}
+
+/** Same execution: what the books depend on matches (liquidity and fee currency are informational). */
+export function sameFill(a: FillRecord, b: NewFill): boolean {
+  return (
+    a.clientOrderId === b.clientOrderId &&
+    a.symbol === b.symbol &&
+    a.side === b.side &&
+    a.quantity.eq(b.quantity) &&
+    a.price.eq(b.price) &&
+    a.fee.eq(b.fee) &&
+    a.timestamp === b.timestamp
+  );
 }

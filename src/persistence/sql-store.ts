@@ -1,14 +1,16 @@
 // The Store over kysely: one set of queries for SQLite and PostgreSQL. Every multi-row write runs in a transaction;
 // a store handed to `transaction(fn)` runs its writes in the caller's transaction instead of opening its own.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { PersistenceError } from '../core/errors.ts';
 import {
   decimalText,
   deriveFillId,
   jsonText,
   optionalDecimalText,
+  patchRow,
   readJson,
+  sameFill,
   readMs,
   toEquityPoint,
   toFillRecord,
@@ -422,37 +424,9 @@ export class SqlStore implements Store {
   }
 }
 
-function patchRow(patch: OrderPatch): Updateable<OrdersTable> {
-  const row: Updateable<OrdersTable> = {};
-  if (patch.venueOrderId !== undefined) row.venue_order_id = patch.venueOrderId;
-  if (patch.quantity !== undefined) row.quantity = optionalDecimalText(patch.quantity);
-  if (patch.quoteAmount !== undefined) row.quote_amount = optionalDecimalText(patch.quoteAmount);
-  if (patch.limitPrice !== undefined) row.limit_price = optionalDecimalText(patch.limitPrice);
-  if (patch.stopPrice !== undefined) row.stop_price = optionalDecimalText(patch.stopPrice);
-  if (patch.status !== undefined) row.status = patch.status;
-  if (patch.filledQuantity !== undefined) row.filled_quantity = decimalText(patch.filledQuantity);
-  if (patch.averageFillPrice !== undefined) row.average_fill_price = optionalDecimalText(patch.averageFillPrice);
-  if (patch.fees !== undefined) row.fees = decimalText(patch.fees);
-  if (patch.reason !== undefined) row.reason = patch.reason;
-  if (patch.submittedAt !== undefined) row.submitted_at = patch.submittedAt;
-  return row;
-}
-
 function versionConflict(clientOrderId: string, expected: number | undefined, actual: number | undefined) {
   return new PersistenceError(
     `order ${clientOrderId} changed concurrently: expected version ${expected ?? '(latest)'}, found ${actual ?? '(none)'}`,
     { reason: 'version_conflict', clientOrderId, expectedVersion: expected, actualVersion: actual },
-  );
-}
-
-function sameFill(a: FillRecord, b: NewFill): boolean {
-  return (
-    a.clientOrderId === b.clientOrderId &&
-    a.symbol === b.symbol &&
-    a.side === b.side &&
-    a.quantity.eq(b.quantity) &&
-    a.price.eq(b.price) &&
-    a.fee.eq(b.fee) &&
-    a.timestamp === b.timestamp
   );
 }
