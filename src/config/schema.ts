@@ -153,8 +153,8 @@ const MonitoringSchema = z.strictObject({
 const SimulatorSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: port.default(8787),
-  /** Replay speed multiplier: 1 = real time. */
-  speed: z.number().positive().default(1),
+  /** Market time per wall time (3600 replays an hourly bar per second); absent = one bar per second. */
+  speed: z.number().positive().optional(),
   seed: z.number().int().default(42),
   /** Historical data files to replay. */
   data: z.array(z.string().min(1)).default([]),

@@ -1,0 +1,209 @@
+// The paper-trading session behind `sherwood start`: the orchestrator that builds every component from the
+// configuration and starts them in order. It is the only place (with the CLI) that knows the concrete classes.
+//
+// Start-up and crash recovery are one path: open the store, load the engine's orders, reconcile with the venue,
+// then trade. With the embedded simulator (the default) the venue lives in this process and starts empty, so the
+// session uses its own store file, fresh each run; against an external venue (`--base-url`) it uses the configured
+// store and reconciles whatever the last run left.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from '../config/schema.ts';
+import { LiveClock, type Clock } from '../core/clock.ts';
+import { toNumber } from '../core/decimal.ts';
+import { errorMessage } from '../core/errors.ts';
+import { RandomIdGenerator } from '../core/ids.ts';
+import { MessageBus } from '../core/message-bus.ts';
+import { ExecutionEngine } from '../execution/execution-engine.ts';
+import { Reconciler } from '../execution/reconciler.ts';
+import type { ExecutionTopics, ExecutionLogger } from '../execution/types.ts';
+import { openStore } from '../persistence/open-store.ts';
+import type { Store } from '../persistence/store.ts';
+import { Portfolio } from '../portfolio/portfolio.ts';
+import { RobinhoodClient } from '../venues/robinhood/client.ts';
+import type { RobinhoodQuote } from '../venues/robinhood/types.ts';
+import { RobinhoodVenue } from '../venues/robinhood/venue.ts';
+import { generateCredential, startSimulator, type SimulatorHandle } from '../venues/simulator/index.ts';
+
+export interface PaperSessionOptions {
+  readonly config: AppConfig;
+  /** Human-readable status lines. */
+  readonly out: (line: string) => void;
+  readonly logger: ExecutionLogger;
+  /** An external Robinhood-compatible venue instead of the embedded simulator (needs api credentials in config). */
+  readonly baseUrl?: string;
+  /** Status line period (ms). */
+  readonly statusEveryMs?: number;
+}
+
+export interface PaperSession {
+  readonly url: string;
+  readonly engine: ExecutionEngine;
+  readonly portfolio: Portfolio;
+  readonly client: RobinhoodClient;
+  readonly simulator: SimulatorHandle | undefined;
+  /** Latest best bid/ask per symbol, from the market-data poll. */
+  readonly quotes: ReadonlyMap<string, RobinhoodQuote>;
+  /** Polls quotes once and prints a status line. */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPaperSession(options: PaperSessionOptions): Promise<PaperSession> {
+  const { config, out, logger } = options;
+  const clock: Clock = new LiveClock();
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async (): Promise<void> => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        logger.warn({ err: errorMessage(err) }, 'error while stopping');
+      }
+    }
+  };
+
+  try {
+    const dataDir = path.resolve(config.app.data_dir);
+    mkdirSync(dataDir, { recursive: true });
+
+    // 1. The venue: the embedded simulator on the shipped data, or an external URL.
+    let simulator: SimulatorHandle | undefined;
+    let apiKey = config.api.api_key;
+    let privateKey = config.api.private_key;
+    let url = options.baseUrl;
+    let storePath = path.resolve(config.storage.sqlite_path);
+    if (url === undefined) {
+      const credential = generateCredential('100000');
+      simulator = await startSimulator({
+        host: config.simulator.host,
+        port: config.simulator.port,
+        accounts: [credential],
+        seed: config.simulator.seed,
+        data: config.simulator.data.length > 0 ? config.simulator.data : 'sample',
+        ...(config.simulator.speed !== undefined && { speed: config.simulator.speed }),
+        ...(config.simulator.faults !== '' && { faults: config.simulator.faults }),
+      });
+      const sim = simulator;
+      cleanups.push(() => sim.close());
+      url = sim.url;
+      apiKey = credential.api_key;
+      privateKey = credential.private_key;
+      // The simulator keeps its book in memory: a fresh venue needs a fresh store, or reconciliation would (rightly)
+      // halt on orders the new venue has never seen.
+      storePath = path.join(dataDir, 'paper-session.db');
+      for (const suffix of ['', '-wal', '-shm']) rmSync(storePath + suffix, { force: true });
+      const credentialsFile = path.join(dataDir, 'simulator-credentials.json');
+      writeFileSync(credentialsFile, `${JSON.stringify({ base_url: sim.url, accounts: [credential] }, null, 2)}\n`, {
+        mode: 0o600,
+      });
+      out(`Robinhood simulator on ${sim.url}, replaying the shipped market data`);
+      out(`  paper account ${credential.account_number}, buying power 100000 USD`);
+      out(`  credentials for \`sherwood api\`: ${credentialsFile} (mode 0600)`);
+    }
+    if (apiKey === undefined || privateKey === undefined) {
+      throw new Error(
+        'an external venue needs api.api_key and api.private_key (ROBINHOOD_API_KEY, ROBINHOOD_PRIVATE_KEY)',
+      );
+    }
+
+    // 2. The client and the venue port over it.
+    const client = new RobinhoodClient({
+      apiKey,
+      privateKey,
+      baseUrl: url,
+      apiVersion: config.api.api_version,
+      ...(config.api.account_number !== undefined && { accountNumber: config.api.account_number }),
+      connections: config.api.pool.connections,
+      headersTimeoutMs: config.api.timeout_ms,
+      bodyTimeoutMs: config.api.timeout_ms,
+      bucket: {
+        capacity: config.api.rate_limit.capacity,
+        refillAmount: 1,
+        refillIntervalMs: Math.round(60_000 / config.api.rate_limit.refill_per_minute),
+      },
+    });
+    cleanups.push(() => client.close());
+    const venue = new RobinhoodVenue(client);
+    const account = await venue.getAccount();
+
+    // 3. Store, bus, engine, portfolio: load, reconcile (the recovery path), then run.
+    const store: Store = await openStore({ driver: 'sqlite', sqlitePath: storePath });
+    cleanups.push(() => store.close());
+    const bus = new MessageBus<ExecutionTopics>();
+    const engine = new ExecutionEngine({
+      venue,
+      store,
+      clock,
+      bus,
+      ids: new RandomIdGenerator(),
+      accountNumber: account.accountNumber,
+      logger,
+      pollIntervalMs: config.market_data.poll_interval_ms,
+    });
+    cleanups.push(() => engine.stop());
+    await engine.load();
+    const reconciler = new Reconciler({ engine, logger });
+    const report = await reconciler.run();
+    out(
+      `reconciled: ${report.adopted.length} adopted, ${report.failed.length} failed, ${report.updated.length} updated, ` +
+        `${report.problems.length} problems${report.halted ? ' — HALTED' : ''}`,
+    );
+    for (const problem of report.problems) out(`  problem: ${problem}`);
+
+    const portfolio = new Portfolio({
+      clock,
+      config: { accountId: account.accountNumber, startingCash: account.buyingPower.toFixed() },
+    });
+    const unsubscribeFill = bus.subscribe('fill', (m) => {
+      portfolio.applyFill(m.fill, m.strategyId);
+    });
+    cleanups.push(unsubscribeFill);
+    engine.startPolling();
+    reconciler.start(60_000);
+    cleanups.push(() => reconciler.stop());
+
+    // 4. Market data: one best-bid/ask request for every symbol, marks for the portfolio.
+    const quotes = new Map<string, RobinhoodQuote>();
+    const symbols = config.market_data.symbols;
+    const refresh = async (): Promise<void> => {
+      const latest = await client.getBestBidAsk(symbols);
+      for (const q of latest) {
+        quotes.set(q.symbol, q);
+        portfolio.mark(q.symbol, (toNumber(q.bid) + toNumber(q.ask)) / 2);
+      }
+      const prices = [...quotes.values()].map((q) => `${q.symbol} ${q.bid.toFixed(2)}/${q.ask.toFixed(2)}`).join('  ');
+      out(
+        `[${new Date(clock.now()).toISOString()}] ${prices}  equity ${portfolio.equity().toFixed(2)}  ${engine.state}`,
+      );
+    };
+    let polling = false;
+    const marketTimer = clock.setInterval(options.statusEveryMs ?? config.market_data.poll_interval_ms * 5, () => {
+      if (polling) return;
+      polling = true;
+      refresh()
+        .catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'market data poll failed'))
+        .finally(() => {
+          polling = false;
+        });
+    });
+    cleanups.push(() => clock.cancel(marketTimer));
+    await refresh();
+
+    return {
+      url,
+      engine,
+      portfolio,
+      client,
+      simulator,
+      quotes,
+      refresh,
+      stop: async () => {
+        await engine.idle();
+        await cleanup();
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

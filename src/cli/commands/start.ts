@@ -1,0 +1,68 @@
+// `sherwood start` (and `npm start`): a paper-trading session on the embedded Robinhood simulator with the shipped
+// market data, or on an external Robinhood-compatible URL. Runs until SIGINT/SIGTERM (or --duration), then stops
+// every component in reverse order.
+import type { Command } from 'commander';
+import pino from 'pino';
+import { z } from 'zod';
+import { startPaperSession } from '../../app/paper-session.ts';
+import { ConfigError } from '../../core/errors.ts';
+import { createLogger } from '../../monitoring/logger.ts';
+import { addConfigOptions, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
+
+const StartOptionsSchema = z.object({
+  baseUrl: z.url().optional(),
+  port: z.coerce.number().int().min(0).max(65535).optional(),
+  duration: z.coerce.number().positive().optional(),
+});
+
+interface StartCliOptions extends ConfigCliOptions {
+  baseUrl?: string;
+  port?: string;
+  duration?: string;
+}
+
+export async function runStart(opts: StartCliOptions, out: (line: string) => void = console.log): Promise<void> {
+  const parsed = StartOptionsSchema.safeParse(opts);
+  if (!parsed.success) throw new ConfigError(z.prettifyError(parsed.error));
+  const extraSets = parsed.data.port !== undefined ? [`simulator.port=${parsed.data.port}`] : [];
+  const { config } = loadConfigFromOptions({ ...opts, set: [...(opts.set ?? []), ...extraSets] });
+  const logger = createLogger({
+    level: config.app.log_level,
+    name: 'sherwood',
+    destination: pino.destination({ dest: 2, sync: true }),
+    pretty: false,
+  });
+  const session = await startPaperSession({
+    config,
+    out,
+    logger,
+    ...(parsed.data.baseUrl !== undefined && { baseUrl: parsed.data.baseUrl }),
+  });
+  out('paper session running — Ctrl-C to stop');
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    if (parsed.data.duration !== undefined) setTimeout(done, parsed.data.duration * 1000).unref();
+  });
+  out('stopping…');
+  await session.stop();
+  out('stopped cleanly');
+}
+
+export function register(program: Command): void {
+  addConfigOptions(
+    program
+      .command('start')
+      .description('Paper trading on the embedded Robinhood simulator with the shipped market data')
+      .option('--base-url <url>', 'use an external Robinhood-compatible venue instead of the embedded simulator')
+      .option('--port <port>', 'port of the embedded simulator (0 = any free port)')
+      .option('--duration <seconds>', 'stop by itself after this many seconds'),
+  ).action(async (opts: StartCliOptions) => {
+    await runStart(opts);
+  });
+}
