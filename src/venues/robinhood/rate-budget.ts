@@ -51,6 +51,10 @@ export class MemoryTokenBucket implements TokenStore {
   #refill(nowMs: number): void {
     const { capacity, refillAmount, refillIntervalMs } = this.#options;
     if (nowMs < this.#lastRefillMs) return;
+    if (this.#tokens >= capacity) {
+      this.#lastRefillMs = nowMs; // a full bucket banks no time, not even a partial interval
+      return;
+    }
     const intervals = Math.floor((nowMs - this.#lastRefillMs) / refillIntervalMs);
     if (intervals <= 0) return;
     this.#tokens = Math.min(capacity, this.#tokens + intervals * refillAmount);
