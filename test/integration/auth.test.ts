@@ -47,7 +47,11 @@ describe.each<ApiVersion>(['v2', 'v1'])('signature failures (%s)', (apiVersion) 
   it('an unknown api key is a 401', async () => {
     const h = await startHarness();
     const log = new RequestLog();
-    await expect401(h, clientWith(h, log, 'rh-api-00000000-0000-4000-8000-000000000000', h.credential.private_key), log);
+    await expect401(
+      h,
+      clientWith(h, log, 'rh-api-00000000-0000-4000-8000-000000000000', h.credential.private_key),
+      log,
+    );
   });
 
   it('a clock skewed by more than 30 s is a 401, either way', async () => {

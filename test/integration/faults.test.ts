@@ -146,8 +146,7 @@ describe('circuit breaker', () => {
       circuitBreaker: { failureThreshold: 3, halfOpenAfterMs: 500 },
     });
     h.sim.setFaults('5xx:1');
-    for (let i = 0; i < 3; i++)
-      expect(await rejection(client.getBestBidAsk(['BTC-USD']))).toBeInstanceOf(ServerError);
+    for (let i = 0; i < 3; i++) expect(await rejection(client.getBestBidAsk(['BTC-USD']))).toBeInstanceOf(ServerError);
     expect(client.health().circuits.market_data.state).toBe('open');
     expect(client.health().circuits.account.state).toBe('closed');
 

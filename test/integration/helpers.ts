@@ -153,10 +153,14 @@ export async function until<T>(
 
 /** Polls getOrder until the order is in `state`. */
 export function untilState(client: RobinhoodClient, id: string, state: string, ms = 5000): Promise<RobinhoodOrder> {
-  return until(`order ${id} ${state}`, async () => {
-    const order = await client.getOrder(id);
-    return order.state === state ? order : undefined;
-  }, ms);
+  return until(
+    `order ${id} ${state}`,
+    async () => {
+      const order = await client.getOrder(id);
+      return order.state === state ? order : undefined;
+    },
+    ms,
+  );
 }
 
 /** Resolves with the error a promise rejects with; fails the test if it resolves. */

@@ -131,7 +131,13 @@ describe.each<ApiVersion>(['v2', 'v1'])('order types to a terminal state (%s)', 
     for (let i = 0; i < 4; i++) h.sim.setQuote('BTC-USD', String(65100 + i), String(65200 + i), '0.005');
     const filled = await untilState(client, order.id, 'filled');
     expectConsistentFills(filled, '0.0123');
-    expect(filled.executions.map((e) => toPlain(e.quantity))).toEqual(['0.0025', '0.0025', '0.0025', '0.0025', '0.0023']);
+    expect(filled.executions.map((e) => toPlain(e.quantity))).toEqual([
+      '0.0025',
+      '0.0025',
+      '0.0025',
+      '0.0025',
+      '0.0023',
+    ]);
   });
 
   it('quote_amount orders are sized from the amount', async () => {
