@@ -1,4 +1,5 @@
 // `sherwood simulator`: runs the Robinhood-compatible simulator on a local port.
+import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -18,7 +19,12 @@ const OptionsSchema = z.object({
   writeCredentials: z.string().optional(),
   data: z.array(z.string()).optional(),
   speed: z.coerce.number().min(0).optional(),
-  seed: z.coerce.number().int().default(1),
+  // Without a seed each run draws one, so order ids never repeat across restarts (as on Robinhood); give --seed
+  // to replay a run exactly.
+  seed: z.coerce
+    .number()
+    .int()
+    .default(() => randomInt(1, 2 ** 31)),
   faults: z.string().optional(),
   cancelDelay: z.coerce.number().int().min(0).optional(),
   publicUrl: z.url().optional(),
@@ -65,7 +71,9 @@ export async function runSimulatorCommand(
     ...(o.publicUrl === undefined ? {} : { publicUrl: o.publicUrl }),
     ...(o.rateLimit ? {} : { rateLimit: false as const }),
   });
-  log(`Robinhood simulator listening on ${sim.url} (${accounts.length} account${accounts.length === 1 ? '' : 's'})`);
+  log(
+    `Robinhood simulator listening on ${sim.url} (${accounts.length} account${accounts.length === 1 ? '' : 's'}, seed ${o.seed})`,
+  );
   return sim;
 }
 
@@ -85,7 +93,7 @@ export function register(program: Command): void {
     )
     .option('--data <path...>', 'bar or best-bid/ask files to replay (default: the shipped sample)')
     .option('--speed <n>', 'market time per wall time (default: one bar a second)')
-    .option('--seed <n>', 'seed for ids, quotes and faults', '1')
+    .option('--seed <n>', 'seed for ids, quotes and faults (default: random, printed at start)')
     .option(
       '--faults <spec>',
       'e.g. "429:0.05,5xx:0.02,slow:0.1@2000,drop:0.01,cancel-delay:5000,fail-orders:0.1,post-timeout:0.05"',
