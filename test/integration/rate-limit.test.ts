@@ -87,15 +87,18 @@ describe('the server bucket', () => {
   });
 
   it('a bucket that sat full banks no partial interval: no extra request right after a burst', async () => {
-    // Regression: the client's bucket, full since construction, used to count the time it sat full towards the next
-    // token, and sent one request more than the server's bucket allows right after a burst.
-    const h = await startHarness({ rateLimit: { capacity: 3, refillPerMinute: 800 } }); // a token every 75 ms
-    const client = h.client({ bucket: { capacity: 3, refillAmount: 1, refillIntervalMs: 150 } });
-    // The client's bucket has sat full for 120 of its 150 ms interval: without the fix the 4th request went out
-    // about 30 ms after the burst, long before the server's next token.
+    // Regression: the client's bucket counted the time it sat full towards its next token, and so sent one request
+    // more than the server's bucket allows right after a burst.
+    const h = await startHarness({ rateLimit: { capacity: 4, refillPerMinute: 800 } }); // a token every 75 ms
+    // One warm connection, so that request latencies are alike.
+    const client = h.client({ connections: 1, bucket: { capacity: 4, refillAmount: 1, refillIntervalMs: 150 } });
+    await client.getBestBidAsk(['BTC-USD']);
+    h.clock.advance(150);
+    expect(client.health().rateBudget.available).toBe(4); // full again from now on
+    // Full for 120 of its 150 ms interval: without the fix the 5th request went out 30 ms after the burst.
     h.clock.advance(120);
-    const results = await Promise.all(Array.from({ length: 4 }, () => client.getBestBidAsk(['BTC-USD'])));
-    expect(results).toHaveLength(4);
+    const results = await Promise.all(Array.from({ length: 5 }, () => client.getBestBidAsk(['BTC-USD'])));
+    expect(results).toHaveLength(5);
     expect(h.log.answered.filter((e) => e.status === 429)).toEqual([]);
   });
 
