@@ -34,6 +34,8 @@ export interface ApplyResult {
   readonly refused: readonly string[];
   /** Facts that do not add up (filled without all executions): the reconciler halts on them. */
   readonly problems: readonly string[];
+  /** Status reports older than one already applied: old news, not a discrepancy (a poll may overtake a reconciliation). */
+  readonly ignored: readonly string[];
 }
 
 export interface ApplyContext {
@@ -83,6 +85,7 @@ export function applyVenueReport(order: Order, report: VenueOrderReport, context
   const newFills: Fill[] = [];
   const refused: string[] = [];
   const problems: string[] = [];
+  const ignored: string[] = [];
   let o = order;
   const venueAt = report.updatedAt > 0 ? report.updatedAt : at;
   const reason = `${cause}: venue state ${report.venueState}`;
@@ -91,7 +94,7 @@ export function applyVenueReport(order: Order, report: VenueOrderReport, context
     try {
       o = withVenueOrderId(o, report.venueOrderId);
     } catch (err) {
-      return { order, steps, newFills, refused: [errorMessage(err)], problems };
+      return { order, steps, newFills, refused: [errorMessage(err)], problems, ignored };
     }
     if (o.status !== 'created') steps.push({ event: { type: 'OrderUpdated', ...orderEventFields(o, at), reason } });
   }
@@ -122,7 +125,7 @@ export function applyVenueReport(order: Order, report: VenueOrderReport, context
   const stale = context.lastVenueUpdate !== undefined && report.updatedAt < context.lastVenueUpdate;
   if (!isNoOp(o.status, target)) {
     if (stale) {
-      refused.push(`stale report (${report.venueState} updated ${report.updatedAt}) ignored for status ${o.status}`);
+      ignored.push(`stale report (${report.venueState} updated ${report.updatedAt}) ignored for status ${o.status}`);
     } else if (canTransition(o.status, target)) {
       o = transition(o, target, { at: venueAt, reason });
       steps.push({ event: statusEvent(o, target, at, reason) });
@@ -142,5 +145,5 @@ export function applyVenueReport(order: Order, report: VenueOrderReport, context
       `order ${o.clientOrderId}: venue filled quantity ${toPlain(report.filledQuantity)} differs from the sum of its fills ${toPlain(o.filledQuantity)}`,
     );
   }
-  return { order: o, steps, newFills, refused, problems };
+  return { order: o, steps, newFills, refused, problems, ignored };
 }

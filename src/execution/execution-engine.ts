@@ -501,7 +501,7 @@ export class ExecutionEngine {
       ...(tracked.lastVenueUpdate !== undefined && { lastVenueUpdate: tracked.lastVenueUpdate }),
     });
     const cid = tracked.order.clientOrderId;
-    for (const r of result.refused) {
+    for (const r of [...result.refused, ...result.ignored]) {
       this.#refusals++;
       this.#log.warn({ clientOrderId: cid, cause }, r);
     }
