@@ -61,6 +61,8 @@ export interface CrashTestResult extends CheckResult {
 }
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+/** `--import tsx` resolves from the working directory: the repository's root. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -74,6 +76,7 @@ function startChild(env: ChildEnv): {
   line: (prefix: string) => Promise<string>;
 } {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    cwd: ROOT,
     env: { ...process.env, ...childEnv(env) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -28,7 +28,7 @@ function clientOrderIdOf(body: Buffer): string | undefined {
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
     if (parsed !== null && typeof parsed === 'object' && 'client_order_id' in parsed) {
-      const cid = (parsed as { client_order_id: unknown }).client_order_id;
+      const cid = parsed.client_order_id;
       return typeof cid === 'string' ? cid : undefined;
     }
   } catch {
