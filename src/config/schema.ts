@@ -111,6 +111,23 @@ const RiskSchema = z.strictObject({
   correlation_action: z.enum(['reduce', 'deny']).default('deny'),
   /** Market data older than this stops new orders (fail closed). */
   stale_data_ms: positiveInt.default(10_000),
+  /** Largest gross exposure (Σ |position value|) after an order, as a multiple of equity (1 = no leverage). */
+  max_gross_exposure: z.number().positive().default(1),
+  /** Largest value in one asset after an order, as a fraction of equity. */
+  max_asset_concentration: ratio.default(0.5),
+  /** Orders a strategy may have approved within `order_rate_window_ms`. */
+  order_rate_limit: positiveInt.default(10),
+  order_rate_window_ms: positiveInt.default(60_000),
+  /** Interval of the cached bars that correlations and VaR read (default one day). */
+  bar_interval_ms: positiveInt.default(86_400_000),
+  /** Returns used for the correlation between a requested asset and the ones held. */
+  correlation_lookback: z.number().int().min(2).default(30),
+  /** Returns used for VaR and Expected Shortfall. */
+  var_lookback: z.number().int().min(2).default(250),
+  /** Clock drift (local vs venue, ms) beyond which opening trades halt until it is back within bounds. */
+  max_clock_drift_ms: positiveInt.default(1_000),
+  /** Trailing stop distance attached to new positions; absent = fixed stops only. */
+  trailing_stop_default: ratio.optional(),
 });
 
 const StrategySchema = z.strictObject({
