@@ -6,8 +6,8 @@ import { errorMessage, SherwoodError } from '../core/errors.ts';
 export const EXIT_USAGE = 2;
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

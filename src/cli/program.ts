@@ -8,13 +8,13 @@ function packageVersion(): string {
 }
 
 /** Builds the command tree. Errors throw (exitOverride) so that main() picks the exit code: 2 for usage errors. */
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = process.argv, all = false): Promise<Command> {
   const program = new Command('sherwood')
     .description('Sherwood: a trading engine for the Robinhood Crypto API, with a Robinhood-compatible simulator')
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv, all);
   // Every subcommand inherits strictness and exitOverride.
   for (const cmd of allCommands(program)) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
