@@ -73,9 +73,20 @@ function brief(report: ReconciliationReport): Record<string, unknown> {
   };
 }
 
-// Start-up and crash recovery: one path.
-await engine.load();
-const startup = await reconciler.run();
+// Start-up and crash recovery: one path. A failed start-up (the venue erring more often than the client retries) is
+// tried again, as a supervisor would restart the process.
+say('STARTING');
+const startup = await (async (): Promise<ReconciliationReport> => {
+  for (;;) {
+    try {
+      await engine.load();
+      return await reconciler.run();
+    } catch (err) {
+      warn(`crash child: start-up reconciliation failed, retrying: ${errorMessage(err)}`);
+      await sleep(200);
+    }
+  }
+})();
 
 if (env.CRASH_MODE === 'reconcile') {
   await settleAndExit(startup);

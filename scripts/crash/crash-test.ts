@@ -31,11 +31,12 @@ const READY_TIMEOUT_MS = 30_000;
 
 export interface ChildRun {
   readonly run: number;
-  /** From spawn to READY: process start, store, load and the start-up reconciliation. */
-  readonly readyAfterMs: number;
+  /** From spawn to READY: process start, store, load and the start-up reconciliation; undefined if killed before. */
+  readonly readyAfterMs: number | undefined;
+  /** After READY, or after STARTING for a kill inside start-up. */
   readonly killedAfterMs: number;
-  /** The child's start-up reconciliation, as printed on its READY line. */
-  readonly startup: StartupLine;
+  /** The child's start-up reconciliation, as printed on its READY line; undefined if killed before. */
+  readonly startup: StartupLine | undefined;
 }
 
 interface StartupLine {
@@ -95,7 +96,7 @@ function startChild(env: ChildEnv): {
         READY_TIMEOUT_MS,
       );
       const look = (): void => {
-        const found = out.split('\n').find((l) => l.startsWith(`${prefix} `));
+        const found = out.split('\n').find((l) => l === prefix || l.startsWith(`${prefix} `));
         if (found !== undefined) {
           clearTimeout(timer);
           resolve(found.slice(prefix.length + 1));
@@ -152,9 +153,24 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
   try {
     for (let run = 0; run < options.kills; run++) {
       const killAfter = random.int(killWindow.min, killWindow.max);
+      // One kill in five lands inside start-up (load and the start-up reconciliation) instead of while trading.
+      const inStartup = random.chance(0.2) ? random.int(0, 60) : undefined;
       const spawnedAt = Date.now();
       const c = startChild({ ...base, CRASH_SEED: options.seed * 1000 + run, CRASH_MODE: 'trade' });
       children.add(c.child);
+      if (inStartup !== undefined) {
+        await c.line('STARTING');
+        await new Promise((r) => setTimeout(r, inStartup));
+        if (c.child.exitCode !== null)
+          throw new Error(`child ${run} exited by itself (${c.child.exitCode}): ${c.stderr().slice(-2000)}`);
+        c.child.kill('SIGKILL');
+        const { signal } = await exited(c.child);
+        children.delete(c.child);
+        if (signal !== 'SIGKILL') throw new Error(`child ${run} ended with ${signal} instead of SIGKILL`);
+        runs.push({ run, readyAfterMs: undefined, killedAfterMs: inStartup, startup: undefined });
+        log(`kill ${run + 1}/${options.kills}: in start-up, ${inStartup}ms after the store opened`);
+        continue;
+      }
       const startup = JSON.parse(await c.line('READY')) as StartupLine;
       const readyAfter = Date.now() - spawnedAt;
       await new Promise((r) => setTimeout(r, killAfter));

@@ -31,9 +31,10 @@ if (!parsed.success) {
 }
 
 function report(r: CrashTestResult): void {
-  const startups = r.runs.map((x) => x.startup);
+  const startups = r.runs.flatMap((x) => (x.startup === undefined ? [] : [x.startup]));
   const sum = (k: 'adopted' | 'failed' | 'updated'): number => startups.reduce((a, s) => a + s[k], 0);
-  console.log(`\ncrash test: ${r.kills} kills in ${(r.durationMs / 1000).toFixed(1)} s`);
+  const inStartup = r.runs.length - startups.length;
+  console.log(`\ncrash test: ${r.kills} kills (${inStartup} inside start-up) in ${(r.durationMs / 1000).toFixed(1)} s`);
   console.log(`  venue orders: ${JSON.stringify(r.venueOrders)}`);
   console.log(`  local orders: ${JSON.stringify(r.localOrders)}`);
   console.log(`  order POSTs seen by the proxy: ${r.posts}; fills: ${r.fills}`);
