@@ -1,0 +1,320 @@
+// BacktestEngine: the live engine over history. Historical data + SimulatedClock + the in-process simulated venue
+// (MatchingEngine) + the real ExecutionEngine, Portfolio, StrategyRunner and strategy — nothing here has an order
+// path of its own. Per bar, in this order: the venue sees the bar's price path (fills of orders already resting),
+// then the bar closes — cache, portfolio marks, strategies — so a strategy sees a bar only after it closed and its
+// orders fill no earlier than the next bar.
+import { SimulatedClock } from '../core/clock.ts';
+import { ZERO, type Decimal } from '../core/decimal.ts';
+import { SeededIdGenerator } from '../core/ids.ts';
+import { MessageBus } from '../core/message-bus.ts';
+import { MarketDataCache } from '../data/cache.ts';
+import { ExecutionEngine } from '../execution/execution-engine.ts';
+import type { ExecutionTopics } from '../execution/types.ts';
+import type { Bar } from '../model/market.ts';
+import { openStore } from '../persistence/open-store.ts';
+import type { Store } from '../persistence/store.ts';
+import { Portfolio } from '../portfolio/portfolio.ts';
+import { APPROVE_ALL, type RiskGate } from '../risk/risk-gate.ts';
+import type { RunnerTopics } from '../strategies/runner.ts';
+import { StrategyRunner } from '../strategies/runner.ts';
+import type { Strategy } from '../strategies/strategy.ts';
+import { DEFAULT_FEE_TIERS } from '../venues/simulator/ledger.ts';
+import { barPath, type PathPoint } from './bar-path.ts';
+import { parseBacktestConfig, type BacktestConfig, type BacktestConfigInput } from './config.ts';
+import { loadData, type LoadedData, type TickEvent } from './data.ts';
+import type { EquityPoint } from './metrics.ts';
+import { buildResult, type BacktestResult, type DeniedOrder } from './result.ts';
+import type { AttributedFill } from './round-trips.ts';
+import { BACKTEST_ACCOUNT, SimMarket } from './sim-market.ts';
+
+/** Builds the strategy a config names (the registry, in the CLI). */
+export type StrategyFactory = (type: string, id: string, params: Record<string, unknown>) => Promise<Strategy<unknown>>;
+
+export interface BacktestRunOptions {
+  readonly createStrategy: StrategyFactory;
+  /** Already-loaded data (the optimizer loads once for many runs). */
+  readonly data?: LoadedData;
+  readonly risk?: RiskGate;
+  /** Called every `progressEvery` events with (done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly progressEvery?: number;
+}
+
+interface Wiring {
+  readonly clock: SimulatedClock;
+  readonly market: SimMarket;
+  readonly cache: MarketDataCache;
+  readonly portfolio: Portfolio;
+  readonly execution: ExecutionEngine;
+  readonly runner: StrategyRunner;
+  readonly store: Store;
+  readonly fills: AttributedFill[];
+  readonly denied: DeniedOrder[];
+}
+
+type Topics = ExecutionTopics & RunnerTopics;
+
+export async function runBacktest(input: BacktestConfigInput, options: BacktestRunOptions): Promise<BacktestResult> {
+  const config = parseBacktestConfig(input);
+  const data =
+    options.data ??
+    (await loadData({
+      paths: config.data,
+      ...(config.symbols !== undefined && { symbols: config.symbols }),
+      ...(config.from !== undefined && { from: config.from }),
+      ...(config.to !== undefined && { to: config.to }),
+    }));
+  const w = await wire(config, data, options);
+  try {
+    const curve =
+      data.kind === 'bars'
+        ? await replayBars(w, data.bars, options)
+        : await replayTicks(w, config, data.ticks, options);
+    await w.runner.stop();
+    await settle(w);
+    return buildResult({
+      config,
+      data,
+      curve,
+      fills: w.fills,
+      denied: w.denied,
+      benchmark: benchmarkPrices(data),
+      strategies: w.runner.stats(),
+      finalCash: w.portfolio.cash,
+    });
+  } finally {
+    w.execution.stop();
+    await w.store.close();
+  }
+}
+
+function firstPrices(data: LoadedData): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (data.kind === 'bars') {
+    for (const b of data.bars) out[b.symbol] ??= b.open;
+  } else {
+    for (const t of data.ticks) {
+      const v = t.value;
+      out[v.symbol] ??= t.kind === 'quote' ? (t.value.bid + t.value.ask) / 2 : t.value.price;
+    }
+  }
+  return out;
+}
+
+function benchmarkPrices(data: LoadedData): Map<string, { first: number; last: number }> {
+  const out = new Map<string, { first: number; last: number }>();
+  const see = (symbol: string, first: number, last: number): void => {
+    const p = out.get(symbol);
+    out.set(symbol, { first: p?.first ?? first, last });
+  };
+  if (data.kind === 'bars') for (const b of data.bars) see(b.symbol, b.open, b.close);
+  else
+    for (const t of data.ticks) {
+      const price = t.kind === 'quote' ? (t.value.bid + t.value.ask) / 2 : t.value.price;
+      see(t.value.symbol, price, price);
+    }
+  return out;
+}
+
+async function wire(config: BacktestConfig, data: LoadedData, options: BacktestRunOptions): Promise<Wiring> {
+  const start = data.kind === 'bars' ? (data.bars[0]?.timestamp ?? 0) : (data.ticks[0]?.value.timestamp ?? 0);
+  const clock = new SimulatedClock(start);
+  const prices = firstPrices(data);
+  const holdings: Record<string, Decimal> = {};
+  for (const [symbol, qty] of Object.entries(config.holdings)) holdings[symbol.split('-')[0] ?? symbol] = qty;
+  const market = new SimMarket({
+    symbols: data.symbols,
+    initialPrices: prices,
+    now: () => clock.now(),
+    seed: config.seed,
+    cash: config.cash,
+    holdings,
+    fees: config.feeRate !== undefined ? { flat: config.feeRate } : { tiers: DEFAULT_FEE_TIERS },
+    spreadBps: config.spreadBps,
+    slippageBps: config.slippageBps,
+    latencyMs: config.latencyMs,
+    marketBuyCollar: config.marketBuyCollar,
+  });
+  const store = await openStore({ driver: 'sqlite', sqlitePath: ':memory:', sqliteSynchronous: 'normal' });
+  const bus = new MessageBus<Topics>();
+  const execution = new ExecutionEngine({
+    venue: market.venue,
+    store,
+    clock,
+    bus,
+    ids: new SeededIdGenerator(config.seed),
+    accountNumber: BACKTEST_ACCOUNT,
+  });
+  await execution.load();
+  const portfolio = new Portfolio({
+    clock,
+    config: {
+      accountId: BACKTEST_ACCOUNT,
+      startingCash: config.cash.toFixed(),
+      holdings: Object.entries(config.holdings).map(([symbol, qty]) => ({
+        symbol,
+        quantity: qty.toFixed(),
+        averageEntryPrice: String(prices[symbol] ?? 0),
+      })),
+      equitySampling: { mode: 'manual' },
+      strategyEquity: false,
+    },
+  });
+  const cache = new MarketDataCache();
+  const pairs = await market.venue.getTradingPairs();
+  const pairOf = new Map(pairs.map((p) => [p.symbol, p]));
+  const runner = new StrategyRunner({
+    clock,
+    market: cache,
+    portfolio,
+    execution,
+    risk: options.risk ?? APPROVE_ALL,
+    pairs: (symbol) => pairOf.get(symbol),
+    store,
+  });
+  const fills: AttributedFill[] = [];
+  const denied: DeniedOrder[] = [];
+  // The portfolio books a fill before the strategy hears of it.
+  bus.subscribe('fill', (m) => {
+    portfolio.applyFill(m.fill, m.strategyId);
+    fills.push({ fill: m.fill, strategyId: m.strategyId ?? 'external' });
+  });
+  bus.subscribe('order', (e) => {
+    if (e.type === 'OrderDenied') {
+      denied.push({ timestamp: e.timestamp, symbol: e.symbol, side: e.side, rule: e.rule ?? 'risk', reason: e.reason });
+    } else if (e.type === 'OrderRejected') {
+      denied.push({
+        timestamp: e.timestamp,
+        symbol: e.order.symbol,
+        side: e.order.side,
+        rule: 'venue',
+        reason: e.reason,
+      });
+    }
+  });
+  runner.attach(bus);
+  const id = config.strategyId ?? config.strategy;
+  const strategy = await options.createStrategy(config.strategy, id, config.params);
+  runner.add(strategy, {
+    id,
+    symbols: data.symbols,
+    ...(config.budget !== undefined && { budget: config.budget }),
+  });
+  await runner.start();
+  return { clock, market, cache, portfolio, execution, runner, store, fills, denied };
+}
+
+/** Waits for every handler and order operation the last step started. */
+async function settle(w: Wiring): Promise<void> {
+  await w.runner.idle();
+  await w.execution.idle();
+}
+
+/** Tells the execution engine what the venue did (fills, cancels), then lets the strategies react. */
+async function sync(w: Wiring): Promise<void> {
+  const reports = w.market.changedReports();
+  if (reports.length === 0) return;
+  for (const report of reports) await w.execution.applyReport(report, 'backtest venue');
+  await settle(w);
+}
+
+function advance(clock: SimulatedClock, to: number): void {
+  if (to > clock.now()) clock.advanceTo(to);
+}
+
+function inMarket(w: Wiring, symbols: readonly string[]): boolean {
+  for (const s of symbols) if (w.portfolio.position(s).quantity.gt(ZERO)) return true;
+  return false;
+}
+
+async function replayBars(w: Wiring, bars: readonly Bar[], options: BacktestRunOptions): Promise<EquityPoint[]> {
+  const curve: EquityPoint[] = [];
+  const symbols = [...new Set(bars.map((b) => b.symbol))];
+  const every = options.progressEvery ?? 1000;
+  let i = 0;
+  while (i < bars.length) {
+    // One step: every symbol's bar with this open time.
+    const t = (bars[i] as Bar).timestamp;
+    let j = i;
+    while (j < bars.length && (bars[j] as Bar).timestamp === t) j++;
+    const group = bars.slice(i, j);
+    // 1. The bar's price path, all symbols interleaved by time: fills of orders already resting.
+    const points: Array<{ symbol: string; point: PathPoint }> = [];
+    for (const bar of group)
+      for (const point of barPath(bar, w.market.triggers(bar.symbol))) points.push({ symbol: bar.symbol, point });
+    if (group.length > 1) points.sort((a, b) => a.point.timestamp - b.point.timestamp);
+    for (const { symbol, point } of points) {
+      advance(w.clock, point.timestamp);
+      w.market.applyPathPoint(symbol, point);
+      await sync(w);
+    }
+    // 2. The bar closes: cache first, then marks, then the strategies (timers due by then fire first).
+    const close = Math.max(...group.map((b) => b.timestamp + b.intervalMs));
+    advance(w.clock, close);
+    await settle(w);
+    for (const bar of group) {
+      w.cache.addBar(bar);
+      w.portfolio.onBar(bar);
+    }
+    for (const bar of group) {
+      const p = w.runner.onBar(bar);
+      if (p !== undefined) await p;
+    }
+    await settle(w);
+    // Cancels sent at the close settle now (after the latency, on the next steps otherwise).
+    w.market.process();
+    await sync(w);
+    curve.push({ timestamp: close, equity: w.portfolio.equity(), inMarket: inMarket(w, symbols) });
+    i = j;
+    if (options.onProgress !== undefined && (i % every < group.length || i === bars.length))
+      options.onProgress(i, bars.length);
+  }
+  return curve;
+}
+
+async function replayTicks(
+  w: Wiring,
+  config: BacktestConfig,
+  ticks: readonly TickEvent[],
+  options: BacktestRunOptions,
+): Promise<EquityPoint[]> {
+  const curve: EquityPoint[] = [];
+  const symbols = [...new Set(ticks.map((t) => t.value.symbol))];
+  const every = options.progressEvery ?? 10_000;
+  let bucket = -1;
+  for (let i = 0; i < ticks.length; i++) {
+    const tick = ticks[i] as TickEvent;
+    const at = tick.value.timestamp;
+    advance(w.clock, at);
+    if (tick.kind === 'quote') {
+      const q = tick.value;
+      w.market.setQuote(q.symbol, q.bid, q.ask);
+      await sync(w);
+      w.cache.updateQuote(q);
+      w.portfolio.onQuote(q);
+      const p = w.runner.onQuote(q);
+      if (p !== undefined) await p;
+    } else {
+      const tr = tick.value;
+      w.market.setMid(tr.symbol, tr.price);
+      w.market.process();
+      await sync(w);
+      w.cache.updateTrade(tr);
+      w.portfolio.mark(tr.symbol, tr.price, at);
+      const p = w.runner.onTrade(tr);
+      if (p !== undefined) await p;
+    }
+    await settle(w);
+    w.market.process();
+    await sync(w);
+    const b = Math.floor(at / config.equityIntervalMs);
+    if (b !== bucket || i === ticks.length - 1) {
+      bucket = b;
+      if (w.portfolio.marks().size === symbols.length || i === ticks.length - 1)
+        curve.push({ timestamp: at, equity: w.portfolio.equity(), inMarket: inMarket(w, symbols) });
+    }
+    if (options.onProgress !== undefined && ((i + 1) % every === 0 || i === ticks.length - 1))
+      options.onProgress(i + 1, ticks.length);
+  }
+  return curve;
+}

@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runBacktest } from '../../src/backtest/engine.ts';
+import { factoryOf, HOUR, ScriptedStrategy, T0, tempDir, writeBars, type Action } from './helpers.ts';
+
+let dir: { dir: string; cleanup: () => void };
+beforeEach(() => {
+  dir = tempDir();
+});
+afterEach(() => dir.cleanup());
+
+const BARS = [
+  [100, 101, 99, 100],
+  [102, 104, 101, 103], // up bar: O→L→H→C
+  [103, 103.5, 95, 96], // down bar: O→H→L→C
+  [96, 97, 90, 91],
+  [91, 93, 90.5, 92],
+] as const;
+
+async function run(script: Map<number, Action>, extra: Record<string, unknown> = {}, bars = BARS) {
+  const file = writeBars(dir.dir, bars);
+  const strategy = new ScriptedStrategy(script);
+  const result = await runBacktest(
+    { strategy: 'scripted', data: [file], cash: '10000', feeRate: '0', ...extra },
+    { createStrategy: factoryOf(strategy) },
+  );
+  return { strategy, result };
+}
+
+describe('fill models on bars', () => {
+  it('fills a market order at the next bar open, never at the close it was decided on', async () => {
+    const { strategy, result } = await run(
+      new Map([[0, (ctx) => ctx.orders.market('BTC-USD', 'buy', '1', { reason: 'test' })]]),
+    );
+    expect(strategy.fills).toHaveLength(1);
+    expect(strategy.fills[0]?.price.toFixed()).toBe('102');
+    expect(strategy.fills[0]?.timestamp).toBe(T0 + HOUR + 1);
+    expect(result.fills[0]?.price).toBe('102');
+  });
+
+  it('fills a buy limit at its limit when the low reaches it, and not when it does not', async () => {
+    const { strategy } = await run(
+      new Map<number, Action>([
+        [0, (ctx) => ctx.orders.limit('BTC-USD', 'buy', '1', '96.5', { reason: 'dip' })],
+        [1, (ctx) => ctx.orders.limit('BTC-USD', 'buy', '1', '89', { reason: 'never' })],
+      ]),
+    );
+    expect(strategy.fills.map((f) => f.price.toFixed())).toEqual(['96.5']);
+    // The down bar (index 2) goes O→H→L: the limit is hit on the way down, two thirds into the bar at most.
+    const t = strategy.fills[0]?.timestamp ?? 0;
+    expect(t).toBeGreaterThan(T0 + 2 * HOUR + HOUR / 3);
+    expect(t).toBeLessThan(T0 + 2 * HOUR + (2 * HOUR) / 3);
+  });
+
+  it('fills a buy limit at the open when the bar gaps below it', async () => {
+    const { strategy } = await run(
+      new Map([[2, (ctx) => ctx.orders.limit('BTC-USD', 'buy', '1', '98', { reason: 'gap' })]]),
+    );
+    expect(strategy.fills.map((f) => f.price.toFixed())).toEqual(['96']);
+  });
+
+  it('fills a sell limit at its limit on the high', async () => {
+    const { strategy } = await run(
+      new Map<number, Action>([
+        [0, (ctx) => ctx.orders.market('BTC-USD', 'buy', '1', { reason: 'in' })],
+        [1, (ctx) => ctx.orders.limit('BTC-USD', 'sell', '1', '103.25', { reason: 'out' })],
+      ]),
+    );
+    expect(strategy.fills.map((f) => `${f.side}@${f.price.toFixed()}`)).toEqual(['buy@102', 'sell@103.25']);
+  });
+
+  it('triggers a stop-loss at its stop price on the way down', async () => {
+    const { strategy } = await run(
+      new Map<number, Action>([
+        [0, (ctx) => ctx.orders.market('BTC-USD', 'buy', '1', { reason: 'in' })],
+        [1, (ctx) => ctx.orders.stopLoss('BTC-USD', 'sell', '1', '98', { reason: 'stop' })],
+      ]),
+    );
+    expect(strategy.fills.map((f) => `${f.side}@${f.price.toFixed()}`)).toEqual(['buy@102', 'sell@98']);
+  });
+
+  it('adds slippage to market orders and the spread to the quotes', async () => {
+    const { strategy } = await run(
+      new Map([[0, (ctx) => ctx.orders.market('BTC-USD', 'buy', '1', { reason: 'test' })]]),
+      { slippageBps: 10, spreadBps: 20 },
+    );
+    // ask = 102 + 0.11 (half of 20 bps = 0.102, rounded up to the cent), then +10 bps slippage, rounded up.
+    expect(strategy.fills[0]?.price.toFixed()).toBe('102.22');
+  });
+
+  it('delays orders by the latency: a market order then fills at the first path point after it arrives', async () => {
+    const { strategy } = await run(
+      new Map([[0, (ctx) => ctx.orders.market('BTC-USD', 'buy', '1', { reason: 'test' })]]),
+      { latencyMs: 60_000 },
+    );
+    // Bar 1 is an up bar: its second point is the low, a third into the bar.
+    expect(strategy.fills[0]?.price.toFixed()).toBe('101');
+  });
+
+  it('charges the flat fee rate on the notional', async () => {
+    const { strategy, result } = await run(
+      new Map([[0, (ctx) => ctx.orders.market('BTC-USD', 'buy', '1', { reason: 'test' })]]),
+      { feeRate: '0.001' },
+    );
+    expect(strategy.fills[0]?.fee.toFixed()).toBe('0.102');
+    expect(result.metrics.feesPaid).toBe('0.102');
+  });
+
+  it('charges the Robinhood tier fee when no flat rate is given', async () => {
+    const file = writeBars(dir.dir, BARS);
+    const strategy = new ScriptedStrategy(
+      new Map([[0, (ctx) => ctx.orders.market('BTC-USD', 'buy', '1', { reason: 'test' })]]),
+    );
+    await runBacktest({ strategy: 's', data: [file] }, { createStrategy: factoryOf(strategy) });
+    expect(strategy.fills[0]?.fee.toFixed()).toBe('0.969'); // 0.95 % below 50k of 30-day volume
+  });
+});
+
+describe('no look-ahead', () => {
+  it('shows a strategy each bar only after it closed, with the cache already holding it', async () => {
+    const { strategy } = await run(new Map());
+    expect(strategy.seen).toHaveLength(BARS.length);
+    for (const s of strategy.seen) {
+      expect(s.now).toBe(s.bar.timestamp + HOUR);
+      expect(s.cachedLast).toBe(s.bar);
+    }
+  });
+});
