@@ -1,0 +1,510 @@
+// The RiskEngine: every order request passes it between the strategies and execution. Synchronous and deterministic:
+// it reads the market cache, the portfolio and the open orders it was given, and time from the injected clock.
+// Layers, in order: engine state (drawdown, daily loss, operational halts) → pre-trade → funds → position →
+// portfolio → correlation. Only approvals change anything (the order-rate window); denials change nothing.
+import { dec, roundDown, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
+import { assetOf } from '../portfolio/exposure.ts';
+import type { Clock } from '../core/clock.ts';
+import type { MarketView } from '../data/cache.ts';
+import type { ExecutionLogger, ExecutionState, OrderRequest } from '../execution/types.ts';
+import type { OrderDenied } from '../model/events.ts';
+import type { Order } from '../model/order.ts';
+import type { Position } from '../model/position.ts';
+import type { TradingPair } from '../model/trading-pair.ts';
+import type { AppConfig } from '../config/schema.ts';
+import { DrawdownMonitor, type DrawdownReading } from './drawdown.ts';
+import { measureBook, type Holding } from './exposure-book.ts';
+import { readPersistedHalt, writePersistedHalt, HALT_KEY, type HaltStore } from './halt-store.ts';
+import { checkTradable, deny, resolveOrder, type Denial, type ResolvedOrder } from './pre-trade.ts';
+import type { RiskDecision, RiskGate } from './risk-gate.ts';
+import { correlationWith, liveVar } from './market-risk.ts';
+import type { StopManager } from './stops.ts';
+import type { VarReport } from './var.ts';
+
+export type RiskConfig = AppConfig['risk'];
+
+/** What the engine reads of the portfolio (the Portfolio class fits). */
+export interface RiskPortfolioView {
+  equity(): number;
+  readonly buyingPower: Decimal;
+  position(symbol: string): Position;
+  positions(): Position[];
+}
+
+export type OpenOrder = Pick<
+  Order,
+  'symbol' | 'side' | 'quantity' | 'quoteAmount' | 'limitPrice' | 'filledQuantity' | 'filledNotional'
+>;
+
+/** Callbacks for the operational layer; each absent probe counts as healthy. */
+export interface OperationalProbes {
+  circuitOpen?(): boolean;
+  /** Differences the last reconciliation found (0 = clean). */
+  reconciliationDifferences?(): number;
+  /** |local clock − venue clock| in ms. */
+  clockDriftMs?(): number;
+}
+
+export type HaltCause = 'drawdown' | 'daily_loss' | 'circuit_open' | 'reconciliation' | 'clock_drift';
+
+export interface RiskStateChanged {
+  readonly type: 'RiskStateChanged';
+  readonly timestamp: number;
+  readonly from: ExecutionState;
+  readonly state: ExecutionState;
+  readonly reasons: readonly string[];
+}
+export type RiskEvent = RiskStateChanged | OrderDenied;
+
+export interface RiskEngineOptions {
+  readonly config: RiskConfig;
+  readonly clock: Clock;
+  readonly market: MarketView;
+  readonly portfolio: RiskPortfolioView;
+  readonly pairs: ReadonlyMap<string, TradingPair>;
+  readonly openOrders?: () => readonly OpenOrder[];
+  readonly probes?: OperationalProbes;
+  readonly stops?: StopManager;
+  readonly logger?: ExecutionLogger;
+  readonly onEvent?: (event: RiskEvent) => void;
+  /** Persists drawdown halts (kv key 'risk.halt'). */
+  readonly store?: HaltStore;
+}
+
+export interface RiskMetrics {
+  readonly state: ExecutionState;
+  /** 0 RUNNING, 1 REDUCING, 2 HALTED: for a gauge. */
+  readonly stateCode: number;
+  readonly reasons: readonly string[];
+  readonly drawdown: number;
+  readonly peakEquity: number;
+  readonly dailyLoss: number;
+  readonly approved: number;
+  readonly denied: Readonly<Record<string, number>>;
+  readonly var?: VarReport;
+}
+
+const STATE_CODE: Record<ExecutionState, number> = { RUNNING: 0, REDUCING: 1, HALTED: 2 };
+const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+
+export class RiskEngine implements RiskGate {
+  readonly config: RiskConfig;
+  readonly #o: RiskEngineOptions;
+  readonly #drawdown = new DrawdownMonitor();
+  /** Causes of the current state; drawdown causes stay until resume(), the others clear themselves. */
+  readonly #causes = new Map<HaltCause, { state: ExecutionState; reason: string }>();
+  #state: ExecutionState = 'RUNNING';
+  readonly #approvals = new Map<string, number[]>();
+  #approved = 0;
+  readonly #denied: Record<string, number> = {};
+  #var: { key: string; report: VarReport | undefined } | undefined;
+  #pending: Promise<void> = Promise.resolve();
+
+  constructor(options: RiskEngineOptions) {
+    this.config = options.config;
+    this.#o = options;
+  }
+
+  // ---- state -----------------------------------------------------------------------------------------------------
+
+  get state(): ExecutionState {
+    return this.#state;
+  }
+
+  /** Why the engine is not RUNNING (empty when it is). */
+  reasons(): string[] {
+    return [...this.#causes.values()].map((c) => c.reason);
+  }
+
+  /** Re-reads the operational probes (also done on every check and equity update). */
+  evaluate(): ExecutionState {
+    const p = this.#o.probes ?? {};
+    const set = (cause: HaltCause, on: boolean, reason: string): void => {
+      if (on) this.#causes.set(cause, { state: 'REDUCING', reason });
+      else this.#causes.delete(cause);
+    };
+    set('circuit_open', p.circuitOpen?.() ?? false, 'the API circuit breaker is open');
+    const diffs = p.reconciliationDifferences?.() ?? 0;
+    set('reconciliation', diffs > 0, `reconciliation found ${diffs} difference(s) with the venue`);
+    const drift = p.clockDriftMs?.() ?? 0;
+    set(
+      'clock_drift',
+      Math.abs(drift) > this.config.max_clock_drift_ms,
+      `clock drift ${drift} ms exceeds ${this.config.max_clock_drift_ms} ms`,
+    );
+    return this.#publishState();
+  }
+
+  #publishState(): ExecutionState {
+    let next: ExecutionState = 'RUNNING';
+    for (const c of this.#causes.values()) if (STATE_CODE[c.state] > STATE_CODE[next]) next = c.state;
+    if (next !== this.#state) {
+      const from = this.#state;
+      this.#state = next;
+      const reasons = this.reasons();
+      const event: RiskStateChanged = {
+        type: 'RiskStateChanged',
+        timestamp: this.#o.clock.now(),
+        from,
+        state: next,
+        reasons,
+      };
+      (next === 'RUNNING' ? this.#o.logger?.info : this.#o.logger?.warn)?.call(
+        this.#o.logger,
+        { from, state: next, reasons },
+        `risk state ${from} → ${next}`,
+      );
+      this.#o.onEvent?.(event);
+    }
+    return next;
+  }
+
+  /** Feeds an equity update: drawdown and daily loss (latched), then the live VaR. */
+  updateEquity(equity: number, timestamp: number = this.#o.clock.now()): DrawdownReading {
+    const r = this.#drawdown.update(equity, timestamp);
+    const action: ExecutionState = this.config.drawdown_action === 'halt' ? 'HALTED' : 'REDUCING';
+    if (r.drawdown >= this.config.max_drawdown && !this.#causes.has('drawdown')) {
+      const reason = `drawdown ${pct(r.drawdown)} from peak ${r.peak} reached max_drawdown ${pct(this.config.max_drawdown)}; resume explicitly`;
+      this.#causes.set('drawdown', { state: action, reason });
+      this.#persist({ state: action, cause: 'drawdown', reason, peak: r.peak, since: timestamp });
+    }
+    const daily = this.#causes.get('daily_loss');
+    if (r.dailyLoss >= this.config.daily_loss_limit && daily === undefined) {
+      const reason = `daily loss ${pct(r.dailyLoss)} since ${r.dayStartEquity} reached daily_loss_limit ${pct(this.config.daily_loss_limit)}`;
+      this.#causes.set('daily_loss', { state: action, reason });
+      this.#dailyDay = r.day;
+    } else if (daily !== undefined && r.day !== this.#dailyDay) {
+      this.#causes.delete('daily_loss'); // a new UTC day
+    }
+    this.evaluate();
+    this.#refreshVar();
+    return r;
+  }
+  #dailyDay = Number.NaN;
+
+  /** Lifts drawdown and daily-loss halts and measures drawdown afresh from the current equity. */
+  resume(): ExecutionState {
+    this.#causes.delete('drawdown');
+    this.#causes.delete('daily_loss');
+    this.#drawdown.rebase(this.#o.portfolio.equity(), this.#o.clock.now());
+    const store = this.#o.store;
+    if (store) this.#chain(() => store.deleteKv(HALT_KEY));
+    this.#o.logger?.info({}, 'risk: drawdown halt lifted by resume');
+    return this.evaluate();
+  }
+
+  /** Reads a persisted drawdown halt (call once at start-up, before trading). */
+  async load(): Promise<void> {
+    if (!this.#o.store) return;
+    const halt = await readPersistedHalt(this.#o.store);
+    if (!halt) return;
+    this.#drawdown.restorePeak(halt.peak);
+    this.#causes.set(halt.cause, { state: halt.state, reason: `${halt.reason} (restored)` });
+    this.#publishState();
+  }
+
+  /** Waits for pending store writes (tests, shutdown). */
+  flush(): Promise<void> {
+    return this.#pending;
+  }
+
+  #persist(halt: Parameters<typeof writePersistedHalt>[1]): void {
+    const store = this.#o.store;
+    if (store) this.#chain(() => writePersistedHalt(store, halt));
+  }
+
+  #chain(write: () => Promise<void>): void {
+    this.#pending = this.#pending.then(write).catch((err: unknown) => {
+      this.#o.logger?.error({ err }, 'risk: could not persist the halt state');
+    });
+  }
+
+  metrics(): RiskMetrics {
+    const r = this.#drawdown.last;
+    return {
+      state: this.#state,
+      stateCode: STATE_CODE[this.#state],
+      reasons: this.reasons(),
+      drawdown: r?.drawdown ?? 0,
+      peakEquity: r?.peak ?? 0,
+      dailyLoss: r?.dailyLoss ?? 0,
+      approved: this.#approved,
+      denied: { ...this.#denied },
+      ...(this.#var?.report && { var: this.#var.report }),
+    };
+  }
+
+  /** VaR/ES of the live portfolio from the cached bars; recomputed only when holdings or bars changed. */
+  varReport(): VarReport | undefined {
+    this.#refreshVar();
+    return this.#var?.report;
+  }
+
+  #refreshVar(): void {
+    const held = this.#o.portfolio.positions().filter((p) => p.quantity.gt(ZERO));
+    const { bar_interval_ms: interval, var_lookback: lookback } = this.config;
+    const key = held
+      .map((p) => `${p.symbol}:${p.quantity.toFixed()}:${this.#o.market.bars(p.symbol, interval, 1)[0]?.timestamp}`)
+      .join('|');
+    if (this.#var?.key === key) return;
+    this.#var = { key, report: liveVar(held, this.#o.market, this.#o.portfolio.equity(), interval, lookback) };
+  }
+
+  // ---- the gate --------------------------------------------------------------------------------------------------
+
+  check(request: OrderRequest): RiskDecision {
+    const decision = this.#check(request);
+    if (decision.approved) {
+      this.#approved++;
+      const times = this.#approvals.get(request.strategyId) ?? [];
+      times.push(this.#o.clock.now());
+      this.#approvals.set(request.strategyId, times);
+    } else {
+      this.#denied[decision.rule] = (this.#denied[decision.rule] ?? 0) + 1;
+      this.#o.logger?.warn(
+        { rule: decision.rule, symbol: request.symbol, strategyId: request.strategyId },
+        `risk denied: ${decision.reason}`,
+      );
+      this.#o.onEvent?.(deniedEvent(request, decision, this.#o.clock.now()));
+    }
+    return decision;
+  }
+
+  #check(request: OrderRequest): RiskDecision {
+    const now = this.#o.clock.now();
+    const cfg = this.config;
+    const state = this.evaluate();
+    // Long-only account: a sell can only reduce a position (selling more than is held is denied below).
+    const reducing = request.side === 'sell';
+    if (state === 'HALTED')
+      return deny('halted', `risk engine is HALTED: ${this.reasons().join('; ')}`, state, 'RUNNING');
+    if (state === 'REDUCING' && !reducing)
+      return deny(
+        'reducing_only',
+        `risk engine is REDUCING (only risk-reducing orders): ${this.reasons().join('; ')}`,
+        state,
+        'RUNNING',
+      );
+
+    const pair = checkTradable(request, this.#o.pairs.get(request.symbol));
+    if ('approved' in pair) return pair;
+    if (!reducing) {
+      const age = this.#o.market.age(request.symbol, now);
+      if (age === undefined || age > cfg.stale_data_ms)
+        return deny(
+          'stale_data',
+          age === undefined
+            ? `no market data for ${request.symbol}: opening trades need fresh data`
+            : `market data for ${request.symbol} is ${age} ms old; the limit is ${cfg.stale_data_ms} ms`,
+          age === undefined ? 'none' : String(age),
+          String(cfg.stale_data_ms),
+        );
+    }
+    const order = resolveOrder(request, pair, this.#o.market, cfg.price_band);
+    if ('approved' in order) return order;
+
+    const maxNotional = dec(cfg.max_order_notional);
+    if (order.notional.gt(maxNotional))
+      return deny(
+        'max_order_notional',
+        `order value ${toPlain(order.notional)} exceeds max_order_notional ${cfg.max_order_notional}`,
+        toPlain(order.notional),
+        cfg.max_order_notional,
+      );
+    const open = this.#o.openOrders?.() ?? [];
+    if (open.length + 1 > cfg.max_open_orders)
+      return deny(
+        'max_open_orders',
+        `${open.length} orders are open; max_open_orders is ${cfg.max_open_orders}`,
+        String(open.length + 1),
+        String(cfg.max_open_orders),
+      );
+    const recent = (this.#approvals.get(request.strategyId) ?? []).filter((t) => t > now - cfg.order_rate_window_ms);
+    this.#approvals.set(request.strategyId, recent);
+    if (recent.length + 1 > cfg.order_rate_limit)
+      return deny(
+        'order_rate',
+        `strategy ${request.strategyId} had ${recent.length} orders approved in the last ${cfg.order_rate_window_ms} ms; the limit is ${cfg.order_rate_limit}`,
+        String(recent.length + 1),
+        String(cfg.order_rate_limit),
+      );
+
+    const funds = this.#checkFunds(request, order, open);
+    if (funds) return funds;
+    if (reducing) return { approved: true, request };
+    return this.#checkExposure(request, order, open);
+  }
+
+  #checkFunds(request: OrderRequest, order: ResolvedOrder, open: readonly OpenOrder[]): Denial | undefined {
+    const same = open.filter((o) => o.side === request.side);
+    if (request.side === 'buy') {
+      const committed = same.reduce((s, o) => s.plus(remainingNotional(o, this.#o.market.price(o.symbol))), ZERO);
+      const power = this.#o.portfolio.buyingPower.minus(committed);
+      if (order.notional.gt(power))
+        return deny(
+          'buying_power',
+          `order value ${toPlain(order.notional)} exceeds buying power ${toPlain(power)} (after ${toPlain(committed)} committed to open buys)`,
+          toPlain(order.notional),
+          toPlain(power),
+        );
+      return undefined;
+    }
+    const committed = same
+      .filter((o) => o.symbol === request.symbol)
+      .reduce((s, o) => s.plus(remainingQuantity(o, this.#o.market.price(o.symbol))), ZERO);
+    const free = this.#o.portfolio.position(request.symbol).quantity.minus(committed);
+    if (order.quantity.gt(free))
+      return deny(
+        'holdings',
+        `sell quantity ${toPlain(order.quantity)} exceeds holdings ${toPlain(free)} of ${request.symbol} (after ${toPlain(committed)} in open sells)`,
+        toPlain(order.quantity),
+        toPlain(free),
+      );
+    return undefined;
+  }
+
+  /** The book as it would be with every open buy filled, at current prices (floats: valuations). */
+  holdings(open: readonly OpenOrder[] = this.#o.openOrders?.() ?? []): Map<string, Holding> {
+    const book = new Map<string, Holding>();
+    const add = (symbol: string, quantity: number): void => {
+      const price = this.#o.market.price(symbol) ?? 0;
+      const prev = book.get(symbol);
+      const stopFraction = this.#o.stops?.stopFraction(symbol, price) ?? this.config.stop_loss_default;
+      book.set(symbol, { symbol, price, stopFraction, quantity: (prev?.quantity ?? 0) + quantity });
+    };
+    for (const p of this.#o.portfolio.positions()) if (p.quantity.gt(ZERO)) add(p.symbol, Number(p.quantity.toFixed()));
+    for (const o of open)
+      if (o.side === 'buy') add(o.symbol, Number(remainingQuantity(o, this.#o.market.price(o.symbol)).toFixed()));
+    return book;
+  }
+
+  #checkExposure(request: OrderRequest, order: ResolvedOrder, open: readonly OpenOrder[]): RiskDecision {
+    const cfg = this.config;
+    const equity = this.#o.portfolio.equity();
+    if (!(equity > 0)) return deny('equity', `equity ${equity} is not positive: no new risk`, String(equity), '> 0');
+    const symbol = request.symbol;
+    const book = this.holdings(open);
+    const price = order.reference;
+    const planned = this.#o.stops?.plannedStopFraction(symbol, request.strategyId) ?? cfg.stop_loss_default;
+    const before = book.get(symbol);
+    const qty = Number(order.quantity.toFixed());
+    // The new quantity carries its own stop distance: split it into a second holding of the same symbol.
+    const after = new Map(book);
+    after.set(`${symbol}\u0000new`, { symbol, quantity: qty, price, stopFraction: planned });
+    const risk = measureBook(after.values(), equity);
+
+    const check = (rule: string, what: string, value: number, limit: number): Denial | undefined =>
+      value > limit + 1e-12
+        ? deny(
+            rule,
+            `${what} would be ${pct(value)} of equity; ${rule} is ${pct(limit)}`,
+            value.toFixed(6),
+            String(limit),
+          )
+        : undefined;
+    const denial =
+      check(
+        'max_position_risk',
+        `risk of the ${symbol} position (size × distance to the stop)`,
+        risk.positionRisk.get(symbol) ?? 0,
+        cfg.max_position_risk,
+      ) ??
+      check('max_portfolio_risk', 'total portfolio risk', risk.portfolioRisk, cfg.max_portfolio_risk) ??
+      check('max_gross_exposure', 'gross exposure', risk.grossExposure, cfg.max_gross_exposure) ??
+      check(
+        'max_asset_concentration',
+        `exposure to ${assetOf(symbol)}`,
+        risk.concentration.get(assetOf(symbol)) ?? 0,
+        cfg.max_asset_concentration,
+      );
+    if (denial) return denial;
+
+    const correlated = correlationWith(
+      symbol,
+      [...book.keys()],
+      this.#o.market,
+      cfg.bar_interval_ms,
+      cfg.correlation_lookback,
+    ).filter((c) => c.correlation > cfg.max_correlation);
+    if (correlated.length === 0) return { approved: true, request };
+    const names = correlated.map((c) => `${c.symbol} (${c.correlation.toFixed(3)})`).join(', ');
+    const worst = Math.max(...correlated.map((c) => c.correlation));
+    if (cfg.correlation_action === 'deny')
+      return deny(
+        'max_correlation',
+        `${symbol} correlates with held ${names} above max_correlation ${cfg.max_correlation}`,
+        worst.toFixed(4),
+        String(cfg.max_correlation),
+      );
+    // reduce: correlated holdings count as one position under max_position_risk; the order gets what room is left.
+    let clusterRisk = (before?.quantity ?? 0) * price * (before?.stopFraction ?? 0);
+    for (const c of correlated) {
+      const h = book.get(c.symbol);
+      if (h) clusterRisk += h.quantity * h.price * h.stopFraction;
+    }
+    const room = cfg.max_position_risk * equity - clusterRisk;
+    const fitted = room > 0 ? dec(Number((room / (price * planned)).toPrecision(15))) : ZERO;
+    const reduced = fitted.gt(order.quantity) ? order.quantity : roundDown(fitted, order.pair.assetIncrement);
+    if (reduced.lt(order.pair.minOrderSize) || reduced.lte(ZERO))
+      return deny(
+        'max_correlation',
+        `${symbol} correlates with held ${names}: no room left under max_position_risk for the correlated group`,
+        worst.toFixed(4),
+        String(cfg.max_correlation),
+      );
+    if (reduced.eq(order.quantity))
+      return { approved: true, request, adjustments: [`correlated with ${names}; fits the group's risk limit`] };
+    const { quoteAmount: _q, ...rest } = request;
+    return {
+      approved: true,
+      request: { ...rest, quantity: toPlain(reduced) },
+      adjustments: [
+        `quantity reduced from ${toPlain(order.quantity)} to ${toPlain(reduced)}: correlated with ${names}`,
+      ],
+    };
+  }
+}
+
+/** Asset quantity an open order still has to fill (quote-amount orders converted at `price`). */
+function remainingQuantity(o: OpenOrder, price: number | undefined): Decimal {
+  if (o.quantity !== undefined) return o.quantity.minus(o.filledQuantity);
+  const left = (o.quoteAmount ?? ZERO).minus(o.filledNotional);
+  const p = o.limitPrice ?? (price ? dec(price) : undefined);
+  return p === undefined || p.lte(ZERO) ? ZERO : left.div(p);
+}
+
+function remainingNotional(o: OpenOrder, price: number | undefined): Decimal {
+  if (o.quoteAmount !== undefined) return o.quoteAmount.minus(o.filledNotional);
+  const p = o.limitPrice ?? (price ? dec(price) : ZERO);
+  return (o.quantity ?? ZERO).minus(o.filledQuantity).times(p);
+}
+
+/** The OrderDenied event for a denied request (for the journal). */
+export function deniedEvent(request: OrderRequest, decision: Denial, timestamp: number): OrderDenied {
+  const opt = (v: unknown): Decimal | undefined => {
+    try {
+      return v === undefined ? undefined : dec(v as string);
+    } catch {
+      return undefined;
+    }
+  };
+  const quantity = opt(request.quantity);
+  const quoteAmount = opt(request.quoteAmount);
+  const limitPrice = opt(request.limitPrice);
+  const stopPrice = opt(request.stopPrice);
+  return {
+    type: 'OrderDenied',
+    timestamp,
+    symbol: request.symbol,
+    strategyId: request.strategyId,
+    side: request.side,
+    orderType: request.type,
+    ...(request.timeInForce !== undefined && { timeInForce: request.timeInForce }),
+    ...(quantity !== undefined && { quantity }),
+    ...(quoteAmount !== undefined && { quoteAmount }),
+    ...(limitPrice !== undefined && { limitPrice }),
+    ...(stopPrice !== undefined && { stopPrice }),
+    reason: decision.reason,
+    rule: decision.rule,
+  };
+}
