@@ -1,0 +1,19 @@
+// Position sizing. The default is a fixed fraction of capital; the risk engine may later size or cap further.
+import { dec, minDec, ZERO, type Decimal } from '../core/decimal.ts';
+import { ValidationError } from '../core/errors.ts';
+
+/**
+ * Quantity worth `fraction` of `capital` at `price`, capped so that it costs no more than `available`. Not rounded:
+ * the order factory rounds down to the pair's asset increment. Zero when the price is unusable or nothing is left.
+ */
+export function fixedFractionQuantity(capital: Decimal, fraction: number, price: number, available?: Decimal): Decimal {
+  if (!Number.isFinite(fraction) || fraction <= 0 || fraction > 1) {
+    throw new ValidationError(`fraction must be in (0, 1], got ${fraction}`, { fraction });
+  }
+  if (!Number.isFinite(price) || price <= 0) return ZERO;
+  let amount = capital.times(dec(fraction));
+  if (available !== undefined) amount = minDec(amount, available);
+  if (amount.lte(ZERO)) return ZERO;
+  // 12 significant places is far below any asset increment; the factory rounds down to the pair's.
+  return amount.div(dec(price)).round(12, 0);
+}
