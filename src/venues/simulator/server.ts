@@ -14,6 +14,7 @@ import { clientError, notFound, serverError, SimApiError } from './errors.ts';
 import { decideFault, NO_FAULTS, parseFaultSpec, type FaultConfig } from './faults.ts';
 import { buyingPower } from './ledger.ts';
 import { MarketState, type EndBehaviour, type SpreadModel } from './market.ts';
+import { attachMarketStream } from './market-ws.ts';
 import { DEFAULT_PRICES, defaultPairs, type SimPair } from './pairs.ts';
 import type { TickSource } from './quote-path.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
@@ -141,7 +142,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const c of initial) addAccount(c);
 
   const sockets = new Set<Socket>();
-  const stepMarket = (ticks: number): void => engine.step(ticks);
+  const stepMarket = (ticks: number): void => {
+    engine.step(ticks);
+    marketStream.broadcast();
+  };
   const control: ControlTarget = {
     addAccount,
     setBalance: (n, bp, holdings) => void engine.setBalance(n, bp, holdings),
@@ -150,11 +154,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!engine.pairs.has(symbol)) throw notFound();
       market.setPrice(symbol, price, size);
       engine.process();
+      marketStream.broadcast();
     },
     setQuote: (symbol, bid, ask, size) => {
       if (!engine.pairs.has(symbol)) throw notFound();
       market.setQuote(symbol, bid, ask, size);
       engine.process();
+      marketStream.broadcast();
     },
     setFaults: (spec) => {
       faults = parseFaultSpec(spec);
@@ -263,6 +269,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 
   const server = createServer((req, res) => void handle(req, res));
+  const marketStream = attachMarketStream(server, market, now); // WebSocket push of every market tick
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -297,6 +304,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...control,
     close: async () => {
       if (timer !== undefined) clearInterval(timer);
+      await marketStream.close();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
