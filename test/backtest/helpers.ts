@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { ZERO } from '../../src/core/decimal.ts';
 import type { Bar } from '../../src/model/market.ts';
 import type { Fill } from '../../src/model/fill.ts';
 import { Strategy } from '../../src/strategies/strategy.ts';
@@ -68,4 +69,33 @@ export class ScriptedStrategy extends Strategy<Record<string, never>> {
 
 export function factoryOf(strategy: Strategy<unknown>): StrategyFactory {
   return () => Promise.resolve(strategy);
+}
+
+/** A busy little strategy for determinism tests: after two up closes it buys with a market order and rests a limit sell
+ * 1 % higher; after two down closes it sells what is left at market. */
+export class MomentumProbe extends Strategy<{ fraction: number }> {
+  static readonly paramsSchema = z.object({ fraction: z.number().positive().max(1).default(0.5) });
+  readonly #closes = new Map<string, number[]>();
+
+  constructor(params: unknown = {}) {
+    super(MomentumProbe.paramsSchema, params);
+  }
+
+  override async onBar(bar: Bar): Promise<void> {
+    const c = this.#closes.get(bar.symbol) ?? [];
+    this.#closes.set(bar.symbol, c);
+    c.push(bar.close);
+    if (c.length < 3) return;
+    const [a, b, x] = c.slice(-3) as [number, number, number];
+    const ctx = this.ctx;
+    const held = ctx.portfolio.quantity(bar.symbol);
+    if (held.eq(ZERO) && ctx.orders.open(bar.symbol).length === 0 && a < b && b < x) {
+      const qty = ctx.fixedFraction(this.params.fraction, bar.close);
+      const r = await ctx.orders.market(bar.symbol, 'buy', qty, { reason: `up ${a}<${b}<${x}` });
+      if (r.ok) await ctx.orders.limit(bar.symbol, 'sell', qty, (bar.close * 1.01).toFixed(2), { reason: 'tp 1%' });
+    } else if (held.gt(ZERO) && a > b && b > x) {
+      await ctx.orders.cancelAll(bar.symbol, 'down');
+      await ctx.orders.market(bar.symbol, 'sell', held, { reason: `down ${a}>${b}>${x}` });
+    }
+  }
 }

@@ -1,0 +1,125 @@
+// Parsing of the backtest and optimize command lines into a BacktestConfig input: ISO dates, `k=v` parameters,
+// default data. zod checks every flag; an error names the flag and the value (the CLI exits 2 on it).
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
+import { listSampleBarFiles } from '../data/historical/index.ts';
+import type { BacktestConfigInput } from './config.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** Turns a flag value into a number or boolean when it reads as one (strategy schemas expect typed params). */
+export function parseScalar(raw: string): string | number | boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(raw)) return Number(raw);
+  return raw;
+}
+
+/** `k=v` pairs into an object; throws naming the bad pair. */
+export function parseParams(pairs: readonly string[] | undefined, flag = '--param'): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`${flag} ${JSON.stringify(pair)}: expected key=value`, { flag, value: pair });
+    out[pair.slice(0, eq).trim()] = parseScalar(pair.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+const IsoDate = z.string().transform((s, ctx) => {
+  const t = Date.parse(s);
+  if (!Number.isFinite(t)) {
+    ctx.addIssue({ code: 'custom', message: `not an ISO date: ${JSON.stringify(s)}`, input: s });
+    return z.NEVER;
+  }
+  return t;
+});
+const DecimalFlag = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal like 10000 or 0.001');
+const IntFlag = z.coerce.number().int().min(0);
+const BpsFlag = z.coerce.number().min(0).max(10_000);
+
+export const BacktestFlagsSchema = z.object({
+  strategy: z.string().min(1),
+  param: z.array(z.string()).optional(),
+  data: z.array(z.string().min(1)).optional(),
+  symbols: z.array(z.string().min(1)).optional(),
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+  cash: DecimalFlag.default('10000'),
+  feeRate: DecimalFlag.optional(),
+  spreadBps: BpsFlag.optional(),
+  slippageBps: BpsFlag.optional(),
+  latencyMs: IntFlag.optional(),
+  budget: DecimalFlag.optional(),
+  seed: z.coerce.number().int().default(1),
+  json: z.string().min(1).optional(),
+  report: z.string().min(1).optional(),
+});
+
+export type BacktestFlags = z.input<typeof BacktestFlagsSchema>;
+
+const FLAG_NAMES: Record<string, string> = {
+  feeRate: '--fee-rate',
+  spreadBps: '--spread-bps',
+  slippageBps: '--slippage-bps',
+  latencyMs: '--latency-ms',
+};
+
+/** Throws ConfigError naming the flag(s) and value(s) that failed. */
+export function flagError(error: z.ZodError, raw: Record<string, unknown>, what: string): ConfigError {
+  const lines = error.issues.map((i) => {
+    const key = String(i.path[0] ?? '');
+    const flag = FLAG_NAMES[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    return `${flag} ${JSON.stringify(raw[key])}: ${i.message}`;
+  });
+  return new ConfigError(`invalid ${what} options: ${lines.join('; ')}`, { issues: lines });
+}
+
+/** The shipped sample's hourly bars for `symbols` (default BTC-USD). */
+export function defaultDataFiles(symbols: readonly string[] | undefined): string[] {
+  const wanted = new Set(symbols !== undefined && symbols.length > 0 ? symbols : ['BTC-USD']);
+  const files = listSampleBarFiles().filter((f) => f.intervalMs === HOUR_MS && wanted.has(f.symbol));
+  if (files.length === 0) {
+    throw new ConfigError(`no shipped hourly sample for ${[...wanted].join(', ')}; give --data`, {
+      symbols: [...wanted].join(','),
+    });
+  }
+  return files.map((f) => f.path);
+}
+
+export interface ParsedBacktestFlags {
+  readonly config: BacktestConfigInput;
+  readonly json?: string;
+  readonly report?: string;
+}
+
+export function backtestConfigFromFlags(raw: BacktestFlags): ParsedBacktestFlags {
+  const parsed = BacktestFlagsSchema.safeParse(raw);
+  if (!parsed.success) throw flagError(parsed.error, raw as Record<string, unknown>, 'backtest');
+  const f = parsed.data;
+  const symbols = f.symbols
+    ?.flatMap((s) => s.split(','))
+    .map((s) =>
+      s
+        .trim()
+        .toUpperCase()
+        .replace(/-USDT$/, '-USD'),
+    );
+  const data = f.data !== undefined && f.data.length > 0 ? f.data : defaultDataFiles(symbols);
+  const config: BacktestConfigInput = {
+    strategy: f.strategy,
+    params: parseParams(f.param),
+    data,
+    ...(symbols !== undefined && { symbols }),
+    ...(f.from !== undefined && { from: f.from }),
+    ...(f.to !== undefined && { to: f.to }),
+    cash: f.cash,
+    ...(f.feeRate !== undefined && { feeRate: f.feeRate }),
+    ...(f.spreadBps !== undefined && { spreadBps: f.spreadBps }),
+    ...(f.slippageBps !== undefined && { slippageBps: f.slippageBps }),
+    ...(f.latencyMs !== undefined && { latencyMs: f.latencyMs }),
+    ...(f.budget !== undefined && { budget: f.budget }),
+    seed: f.seed,
+  };
+  return { config, ...(f.json !== undefined && { json: f.json }), ...(f.report !== undefined && { report: f.report }) };
+}

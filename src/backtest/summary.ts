@@ -1,0 +1,41 @@
+// The summary table a terminal shows at the end of a backtest.
+import type { BacktestResult } from './result.ts';
+
+const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
+
+export function summaryRows(r: BacktestResult): Array<[string, string]> {
+  const m = r.metrics;
+  return [
+    ['strategy', String(r.config.strategy)],
+    ['period', `${r.start.slice(0, 16)} → ${r.end.slice(0, 16)}`],
+    ['symbols', r.symbols.join(', ')],
+    ['start equity', m.startEquity.toFixed(2)],
+    ['end equity', m.endEquity.toFixed(2)],
+    ['total return', pct(m.totalReturn)],
+    ['annualized', pct(m.annualizedReturn)],
+    ['buy & hold', pct(m.benchmarkReturn)],
+    ['sharpe', m.sharpe.toFixed(3)],
+    ['sortino', m.sortino.toFixed(3)],
+    ['calmar', m.calmar.toFixed(3)],
+    ['max drawdown', pct(m.maxDrawdown)],
+    ['max dd duration', `${(m.maxDrawdownDurationMs / 86_400_000).toFixed(1)} d`],
+    ['trades', String(m.tradeCount)],
+    ['win rate', pct(m.winRate)],
+    ['profit factor', m.profitFactor === null ? 'inf' : m.profitFactor.toFixed(3)],
+    ['exposure', pct(m.exposure)],
+    ['fees paid', m.feesPaid],
+    ['orders denied', String(r.denied.length)],
+    ...r.strategies
+      .filter((st) => st.errors > 0)
+      .map((st): [string, string] => [`${st.id} errors`, `${st.errors} (${st.status}): ${st.lastError ?? ''}`]),
+    ['fingerprint', r.fingerprint.hash.slice(0, 16)],
+  ];
+}
+
+export function formatSummary(r: BacktestResult): string {
+  const rows = summaryRows(r);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const v = Math.max(...rows.map(([, x]) => x.length));
+  const line = `+${'-'.repeat(w + 2)}+${'-'.repeat(v + 2)}+`;
+  return [line, ...rows.map(([k, x]) => `| ${k.padEnd(w)} | ${x.padStart(v)} |`), line].join('\n');
+}

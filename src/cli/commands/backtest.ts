@@ -1,0 +1,78 @@
+// `sherwood backtest`: runs a strategy over historical data through the live engine (see docs/backtesting.md).
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { backtestConfigFromFlags, type BacktestFlags } from '../../backtest/cli-input.ts';
+import { runBacktest, type StrategyFactory } from '../../backtest/engine.ts';
+import { writeJson, writeReport } from '../../backtest/report.ts';
+import type { BacktestResult } from '../../backtest/result.ts';
+import { registryStrategyFactory } from '../../backtest/strategy-source.ts';
+import { formatSummary } from '../../backtest/summary.ts';
+
+export interface BacktestCommandIo {
+  readonly log: (line: string) => void;
+  /** Show a progress bar (a terminal). */
+  readonly tty: boolean;
+  readonly createStrategy?: StrategyFactory;
+}
+
+/** Runs the command from raw options; testable without spawning. Throws ConfigError (exit 2) on bad flags. */
+export async function runBacktestCommand(raw: BacktestFlags, io: BacktestCommandIo): Promise<BacktestResult> {
+  const { config, json, report } = backtestConfigFromFlags(raw);
+  const bar = io.tty
+    ? new cliProgress.SingleBar({ format: 'backtest [{bar}] {percentage}% {value}/{total} events', hideCursor: true })
+    : undefined;
+  let started = false;
+  try {
+    const result = await runBacktest(config, {
+      createStrategy: io.createStrategy ?? registryStrategyFactory,
+      ...(bar !== undefined && {
+        onProgress: (done: number, total: number) => {
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        },
+      }),
+    });
+    bar?.stop();
+    io.log(formatSummary(result));
+    if (json !== undefined) {
+      writeJson(json, result);
+      io.log(`JSON result: ${json}`);
+    }
+    if (report !== undefined) {
+      writeReport(report, result);
+      io.log(`HTML report: ${report}`);
+    }
+    return result;
+  } finally {
+    if (started) bar?.stop();
+  }
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function register(program: Command): void {
+  program
+    .command('backtest')
+    .description('Backtest a strategy on historical data through the live engine')
+    .requiredOption('--strategy <name>', 'registry name of the strategy, or a path to a .ts/.js strategy file')
+    .option('--param <key=value>', 'a strategy parameter (repeatable)', collect)
+    .option('--data <path...>', 'bar, quote or trade files (default: the shipped hourly sample of --symbols)')
+    .option('--symbols <symbol...>', 'trade only these symbols, e.g. BTC-USD ETH-USD (default: all in the data)')
+    .option('--from <iso>', 'start (inclusive), e.g. 2025-06-01')
+    .option('--to <iso>', 'end (exclusive)')
+    .option('--cash <usd>', 'starting cash', '10000')
+    .option('--fee-rate <ratio>', "flat fee ratio per fill, e.g. 0.001 (default: Robinhood's tiers by 30-day volume)")
+    .option('--spread-bps <bps>', 'full spread around the price path (default 0)')
+    .option('--slippage-bps <bps>', 'slippage on market orders (default 0)')
+    .option('--latency-ms <ms>', 'orders reach the venue this long after they are sent (default 0)')
+    .option('--budget <usd>', "the strategy's budget (default: none of its own)")
+    .option('--seed <n>', 'seed for ids (same inputs and seed → identical trades)', '1')
+    .option('--json <file>', 'write the JSON result here')
+    .option('--report <file.html>', 'write the HTML report here')
+    .action(async (opts: BacktestFlags) => {
+      await runBacktestCommand(opts, { log: (l) => console.log(l), tty: process.stdout.isTTY === true });
+    });
+}
