@@ -84,6 +84,8 @@ export interface RiskMetrics {
   readonly var?: VarReport;
 }
 
+/** Float slack so that a loss of exactly the limit (e.g. 1 − 108000/120000) counts as reaching it. */
+const EPSILON = 1e-12;
 const STATE_CODE: Record<ExecutionState, number> = { RUNNING: 0, REDUCING: 1, HALTED: 2 };
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
@@ -149,11 +151,9 @@ export class RiskEngine implements RiskGate {
         state: next,
         reasons,
       };
-      (next === 'RUNNING' ? this.#o.logger?.info : this.#o.logger?.warn)?.call(
-        this.#o.logger,
-        { from, state: next, reasons },
-        `risk state ${from} → ${next}`,
-      );
+      const log = { from, state: next, reasons };
+      if (next === 'RUNNING') this.#o.logger?.info(log, `risk state ${from} → ${next}`);
+      else this.#o.logger?.warn(log, `risk state ${from} → ${next}`);
       this.#o.onEvent?.(event);
     }
     return next;
@@ -163,13 +163,13 @@ export class RiskEngine implements RiskGate {
   updateEquity(equity: number, timestamp: number = this.#o.clock.now()): DrawdownReading {
     const r = this.#drawdown.update(equity, timestamp);
     const action: ExecutionState = this.config.drawdown_action === 'halt' ? 'HALTED' : 'REDUCING';
-    if (r.drawdown >= this.config.max_drawdown && !this.#causes.has('drawdown')) {
+    if (r.drawdown >= this.config.max_drawdown - EPSILON && !this.#causes.has('drawdown')) {
       const reason = `drawdown ${pct(r.drawdown)} from peak ${r.peak} reached max_drawdown ${pct(this.config.max_drawdown)}; resume explicitly`;
       this.#causes.set('drawdown', { state: action, reason });
       this.#persist({ state: action, cause: 'drawdown', reason, peak: r.peak, since: timestamp });
     }
     const daily = this.#causes.get('daily_loss');
-    if (r.dailyLoss >= this.config.daily_loss_limit && daily === undefined) {
+    if (r.dailyLoss >= this.config.daily_loss_limit - EPSILON && daily === undefined) {
       const reason = `daily loss ${pct(r.dailyLoss)} since ${r.dayStartEquity} reached daily_loss_limit ${pct(this.config.daily_loss_limit)}`;
       this.#causes.set('daily_loss', { state: action, reason });
       this.#dailyDay = r.day;

@@ -44,9 +44,14 @@ export class StopManager {
   readonly #stops = new Map<string, StopState>();
 
   constructor(defaults: StopDefaults) {
-    for (const [name, v] of Object.entries(defaults))
-      if (v !== undefined && !(typeof v === 'number' && v > 0 && v <= 1))
-        throw new ValidationError(`stop default ${name} must be in (0, 1], got ${String(v)}`, { [name]: v });
+    const levels: [string, number | undefined][] = [
+      ['stopLoss', defaults.stopLoss],
+      ['takeProfit', defaults.takeProfit],
+      ['trailing', defaults.trailing],
+    ];
+    for (const [name, v] of levels)
+      if (v !== undefined && !(v > 0 && v <= 1))
+        throw new ValidationError(`stop default ${name} must be in (0, 1], got ${v}`, { [name]: v });
     this.#defaults = defaults;
   }
 
