@@ -25,6 +25,8 @@ export class OrderBookManager {
   readonly #requestSnapshot: ((gap: BookGap) => void) | undefined;
   readonly #name: string;
   readonly gaps: BookGap[] = [];
+  /** Symbols whose book is waiting for a new snapshot after a gap. */
+  readonly #resyncing = new Set<string>();
 
   constructor(options: OrderBookManagerOptions = {}) {
     this.#publisher = options.publisher;
@@ -57,11 +59,7 @@ export class OrderBookManager {
 
   applySnapshot(snapshot: DepthSnapshot): void {
     const book = this.#bookFor(snapshot.symbol);
-    const wasResyncing = book.stats.resyncs > 0 && !book.isValid;
     book.applySnapshot(snapshot);
-    if (wasResyncing && book.isValid) {
-      this.#publisher?.status({ feed: this.#name, state: 'connected', timestamp: book.timestamp, symbols: [book.symbol] });
-    }
     this.#publish(book);
   }
 
@@ -73,11 +71,16 @@ export class OrderBookManager {
   }
 
   #publish(book: OrderBook): void {
-    if (this.#publisher && book.isValid) this.#publisher.book(book.view(this.#levels));
+    if (!book.isValid) return;
+    if (this.#resyncing.delete(book.symbol)) {
+      this.#publisher?.status({ feed: this.#name, state: 'connected', timestamp: book.timestamp, symbols: [book.symbol] });
+    }
+    this.#publisher?.book(book.view(this.#levels));
   }
 
   #onGap(gap: BookGap): void {
     this.gaps.push(gap);
+    this.#resyncing.add(gap.symbol);
     this.#publisher?.status({
       feed: this.#name,
       state: 'reconnecting',
