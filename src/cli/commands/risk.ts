@@ -1,0 +1,123 @@
+// `sherwood risk` prints the risk limits in effect (from the configuration) and, given bar files, the VaR and
+// Expected Shortfall of a weighted portfolio of them:
+//   sherwood risk --data data/sample/BTC_USDT-1d.csv.gz data/sample/ETH_USDT-1d.csv.gz --weights BTC=0.5,ETH=0.5
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { ValidationError } from '../../core/errors.ts';
+import { openBars } from '../../data/historical/index.ts';
+import type { Bar } from '../../model/market.ts';
+import { alignedCloses, portfolioVar, simpleReturns, type VarReport } from '../../risk/index.ts';
+import { addConfigOptions, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
+
+export interface RiskCommandIo {
+  out: (text: string) => void;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const defaultIo: RiskCommandIo = { out: (text) => process.stdout.write(text) };
+
+const WeightsSchema = z.string().regex(/^[A-Za-z0-9-]+=-?\d+(\.\d+)?(,[A-Za-z0-9-]+=-?\d+(\.\d+)?)*$/, {
+  error: 'must look like BTC=0.5,ETH=0.5',
+});
+
+interface RiskOptions extends ConfigCliOptions {
+  data?: string[];
+  weights?: string;
+  lookback?: string;
+  value?: string;
+  json?: boolean;
+}
+
+/** Parses `BTC=0.5,ETH=0.5` (asset or symbol names) into a map keyed by the asset code. */
+export function parseWeights(text: string): Map<string, number> {
+  const parsed = WeightsSchema.safeParse(text);
+  if (!parsed.success)
+    throw new ValidationError(`--weights "${text}" ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
+  const out = new Map<string, number>();
+  for (const part of text.split(',')) {
+    const [name = '', w = '0'] = part.split('=');
+    out.set(name.toUpperCase().split('-')[0] ?? '', Number(w));
+  }
+  return out;
+}
+
+async function loadBars(path: string): Promise<Bar[]> {
+  const bars: Bar[] = [];
+  for await (const b of openBars(path, { mapUsdtToUsd: true })) bars.push(b);
+  return bars;
+}
+
+/** VaR of the given files and weights (equal weights when none are given). */
+export async function riskFigures(
+  files: readonly string[],
+  weightsText?: string,
+  lookback = 250,
+  value = 0,
+): Promise<VarReport> {
+  const series = await Promise.all(files.map(loadBars));
+  const symbols = series.map((bars, i) => {
+    const symbol = bars[0]?.symbol;
+    if (symbol === undefined) throw new ValidationError(`--data ${files[i]}: no bars in the file`);
+    return symbol;
+  });
+  const intervalMs = series[0]?.[0]?.intervalMs ?? 86_400_000;
+  if (series.some((s) => s[0]?.intervalMs !== intervalMs))
+    throw new ValidationError('--data files must share one bar interval');
+  const named = weightsText === undefined ? undefined : parseWeights(weightsText);
+  const weights = symbols.map((s) => {
+    if (named === undefined) return 1 / symbols.length;
+    const w = named.get(s.split('-')[0] ?? s);
+    if (w === undefined) throw new ValidationError(`--weights gives no weight for ${s}`);
+    return w;
+  });
+  const closes = alignedCloses(series, lookback);
+  return portfolioVar({ symbols, weights, returns: closes.map(simpleReturns), intervalMs, value });
+}
+
+function formatReport(r: VarReport): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(2)}%`.padStart(8);
+  const money = (x: number): string => (r.value > 0 ? ` (${(x * r.value).toFixed(2)})` : '');
+  const lines = [
+    `portfolio: ${r.symbols.map((s, i) => `${s} ${r.weights[i]}`).join(', ')}`,
+    `returns: ${r.observations} bars, one-day horizon (×${r.horizonScale.toFixed(4)}), per-bar μ ${r.mean.toExponential(3)} σ ${r.stdev.toExponential(3)}`,
+    'confidence  historical VaR   ES        parametric VaR   ES',
+    ...r.figures.map(
+      (f) =>
+        `${`${f.confidence * 100}%`.padEnd(10)}  ${pct(f.historicalVar)}${money(f.historicalVar)}  ${pct(f.historicalEs)}${money(f.historicalEs)}  ${pct(f.parametricVar)}${money(f.parametricVar)}  ${pct(f.parametricEs)}${money(f.parametricEs)}`,
+    ),
+    'correlations:',
+    ...r.correlations.map(
+      (row, i) => `  ${(r.symbols[i] ?? '').padEnd(10)} ${row.map((c) => c.toFixed(3).padStart(7)).join(' ')}`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function register(program: Command, io: RiskCommandIo = defaultIo): void {
+  addConfigOptions(
+    program
+      .command('risk')
+      .description('print the risk limits in effect and, given bar files, VaR and Expected Shortfall')
+      .option('--data <file...>', 'bar files (CSV, gz) of the portfolio assets, one per asset')
+      .option('--weights <list>', 'weights per asset as fractions of value, e.g. BTC=0.5,ETH=0.5 (default equal)')
+      .option('--lookback <bars>', 'returns to use (default: risk.var_lookback)')
+      .option('--value <amount>', 'portfolio value, to print the figures in money too')
+      .option('--json', 'print JSON'),
+  ).action(async (opts: RiskOptions) => {
+    const context = { ...(io.cwd !== undefined && { cwd: io.cwd }), ...(io.env !== undefined && { env: io.env }) };
+    const limits = loadConfigFromOptions(opts, context).config.risk;
+    const lookback =
+      opts.lookback === undefined ? limits.var_lookback : z.coerce.number().int().min(2).parse(opts.lookback);
+    const value = opts.value === undefined ? 0 : z.coerce.number().nonnegative().parse(opts.value);
+    const report =
+      opts.data && opts.data.length > 0 ? await riskFigures(opts.data, opts.weights, lookback, value) : undefined;
+    if (opts.json) {
+      io.out(`${JSON.stringify({ limits, ...(report && { var: report }) }, null, 2)}\n`);
+      return;
+    }
+    const rows = Object.entries(limits).map(([k, v]) => `  ${k.padEnd(26)} ${String(v)}`);
+    io.out(`risk limits:\n${rows.join('\n')}\n`);
+    if (report) io.out(`\n${formatReport(report)}`);
+  });
+}
