@@ -8,7 +8,7 @@ import { HistoricalReplayFeed } from '../../src/data/replay-feed.ts';
 import type { Bar, Quote, Trade } from '../../src/model/market.ts';
 
 async function* list<T>(items: T[]): AsyncGenerator<T> {
-  for (const i of items) yield i;
+  for (const i of items) yield await Promise.resolve(i);
 }
 
 const q = (timestamp: number, bid: number): Quote => ({ symbol: 'A', timestamp, bid, ask: bid + 1 });

@@ -82,7 +82,7 @@ describe('WebSocketFeed against a server that drops connections', () => {
       const mine: unknown[] = [];
       subscriptions.push(mine);
       ws.on('message', (data) => {
-        const msg = JSON.parse(String(data)) as { symbols: string[] };
+        const msg = JSON.parse((data as Buffer).toString('utf8')) as { symbols: string[] };
         mine.push(msg);
         for (const s of msg.symbols) ws.send(JSON.stringify({ e: 'quote', s, t: n, b: 1 + n, a: 2 + n }));
         // The first connection drops once it has seen two subscriptions; the second after its first.
