@@ -15,3 +15,25 @@ export type {
   StrategyStats,
 } from './runner.ts';
 export { fixedFractionQuantity } from './sizing.ts';
+export { movingAverage, fmt, pct } from './indicators.ts';
+export type { MovingAverageKind, StreamingAverage } from './indicators.ts';
+export {
+  BUILTIN_STRATEGIES,
+  StrategyRegistry,
+  defaultRegistry,
+  createStrategy,
+  loadStrategyFile,
+  describeParams,
+  isStrategyPath,
+} from './registry.ts';
+export type { ParamDoc, StrategyInfo, CreatedStrategy } from './registry.ts';
+export { TrendStrategy, TrendParamsSchema } from './builtin/trend.ts';
+export type { TrendParams, TrendParamsInput } from './builtin/trend.ts';
+export { MeanReversionStrategy, MeanReversionParamsSchema } from './builtin/mean-reversion.ts';
+export type { MeanReversionParams, MeanReversionParamsInput } from './builtin/mean-reversion.ts';
+export { DcaStrategy, DcaParamsSchema } from './builtin/dca.ts';
+export type { DcaParams, DcaParamsInput } from './builtin/dca.ts';
+export { GridStrategy, GridParamsSchema, gridLevels } from './builtin/grid.ts';
+export type { GridParams, GridParamsInput } from './builtin/grid.ts';
+export { MarketMakingStrategy, MarketMakingParamsSchema } from './builtin/market-making.ts';
+export type { MarketMakingParams, MarketMakingParamsInput } from './builtin/market-making.ts';
