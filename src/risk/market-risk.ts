@@ -22,12 +22,12 @@ export function correlationWith(
   intervalMs: number,
   lookback: number,
 ): SymbolCorrelation[] {
-  const mine = market.bars(symbol, intervalMs);
+  const mine = market.bars(symbol, intervalMs, lookback + 1);
   const out: SymbolCorrelation[] = [];
   if (mine.length < lookback + 1) return out;
   for (const other of others) {
     if (other === symbol) continue;
-    const [a, b] = alignedCloses([mine, market.bars(other, intervalMs)], lookback);
+    const [a, b] = alignedCloses([mine, market.bars(other, intervalMs, lookback + 1)], lookback);
     if (!a || !b || a.length < lookback + 1) continue;
     const c = correlation(simpleReturns(a), simpleReturns(b));
     if (!Number.isNaN(c)) out.push({ symbol: other, correlation: c, observations: a.length - 1 });
