@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { dec, toPlain } from '../../src/core/decimal.ts';
+import { fixedFractionSize, kellyFraction, StopManager, volatilitySize } from '../../src/risk/index.ts';
+
+const q = (symbol: string, bid: number) => ({ symbol, timestamp: 0, bid, ask: bid + 1 });
+
+describe('StopManager', () => {
+  it('attaches default stop-loss and take-profit to a new position and exits once', () => {
+    const stops = new StopManager({ stopLoss: 0.05, takeProfit: 0.15 });
+    stops.onPosition('BTC-USD', 's1', dec('0.5'), dec('100'));
+    expect(stops.onQuote(q('BTC-USD', 96))).toEqual([]);
+    const exits = stops.onQuote(q('BTC-USD', 95));
+    expect(exits).toEqual([
+      {
+        symbol: 'BTC-USD',
+        side: 'sell',
+        type: 'market',
+        quantity: dec('0.5'),
+        strategyId: 's1',
+        reason: 'stop-loss hit: bid 95 <= stop 95 (entry 100)',
+      },
+    ]);
+    expect(stops.onQuote(q('BTC-USD', 90))).toEqual([]);
+    stops.onPosition('BTC-USD', 's1', dec('0'), dec('0'));
+    expect(stops.stops()).toEqual([]);
+  });
+
+  it("a strategy's own levels and a trailing stop that only moves up; state survives a save/load", async () => {
+    const stops = new StopManager({ stopLoss: 0.05, takeProfit: 0.15 });
+    stops.setStops('ETH-USD', 's2', { trailing: 0.1, takeProfit: 0.5 });
+    stops.onPosition('ETH-USD', 's2', dec('2'), dec('100'));
+    stops.onQuote(q('ETH-USD', 120));
+    stops.onQuote(q('ETH-USD', 110));
+    const kv = new Map<string, unknown>();
+    await stops.save({ setKv: (k, v) => Promise.resolve(void kv.set(k, v)) }, 1);
+    const restored = new StopManager({ stopLoss: 0.05, takeProfit: 0.15 });
+    expect(await restored.load({ getKv: (k) => Promise.resolve(kv.get(k) as never) })).toBe(1);
+    expect(restored.stops()[0]).toMatchObject({ stopPrice: 108, highWater: 120, trailing: 0.1 });
+    expect(restored.onQuote(q('ETH-USD', 108.5))).toEqual([]);
+    expect(restored.onQuote(q('ETH-USD', 107.9))[0]?.reason).toBe(
+      'trailing stop hit: bid 107.9 <= stop 108 (entry 100)',
+    );
+  });
+
+  it('take-profit', () => {
+    const stops = new StopManager({ stopLoss: 0.05, takeProfit: 0.15 });
+    stops.onPosition('BTC-USD', 's1', dec('1'), dec('100'));
+    expect(stops.onQuote(q('BTC-USD', 115.5))[0]?.reason).toBe('take-profit hit: bid 115.5 >= target 115 (entry 100)');
+  });
+});
+
+describe('sizing helpers', () => {
+  it('fixed fraction, volatility and capped Kelly', () => {
+    expect(
+      toPlain(
+        fixedFractionSize({
+          equity: '100000',
+          riskFraction: 0.01,
+          entryPrice: '50000',
+          stopPrice: '47500',
+          assetIncrement: '0.0001',
+        }),
+      ),
+    ).toBe('0.4');
+    expect(
+      toPlain(
+        volatilitySize({ equity: '10000', riskFraction: 0.02, atr: 40, atrMultiple: 2.5, assetIncrement: '0.001' }),
+      ),
+    ).toBe('2');
+    expect(kellyFraction({ winRate: 0.6, payoffRatio: 1 })).toBeCloseTo(0.2, 12);
+    expect(kellyFraction({ winRate: 0.9, payoffRatio: 2 })).toBe(0.25);
+    expect(kellyFraction({ winRate: 0.3, payoffRatio: 1 })).toBe(0);
+    expect(() => fixedFractionSize({ equity: '1', riskFraction: 0.01, entryPrice: '5', stopPrice: '5' })).toThrow(
+      'stop distance must be greater than 0, got 0',
+    );
+  });
+});
