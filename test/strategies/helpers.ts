@@ -25,7 +25,7 @@ export const PAIRS: Record<string, TradingPair> = {
     quoteCode: 'USD',
     assetIncrement: '0.00000001',
     quoteIncrement: '0.01',
-    maxOrderSize: '100',
+    maxOrderSize: '100000',
   }),
   'ETH-USD': parseTradingPair({
     symbol: 'ETH-USD',

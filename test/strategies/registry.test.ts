@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createStrategy, StrategyRegistry } from '../../src/strategies/registry.ts';
+import { TrendStrategy } from '../../src/strategies/builtin/trend.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sherwood-strategies-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const src = join(process.cwd(), 'src/strategies/strategy.ts');
+
+describe('registry', () => {
+  it('lists the built-ins with their parameter docs', () => {
+    const list = new StrategyRegistry().list();
+    expect(list.map((s) => s.name)).toEqual(['market_making', 'grid', 'dca', 'trend', 'mean_reversion']);
+    const fast = list.find((s) => s.name === 'trend')!.params.find((p) => p.name === 'fast');
+    expect(fast).toEqual({
+      name: 'fast',
+      type: 'integer',
+      required: false,
+      default: 12,
+      min: 1,
+      max: 1000,
+      description: 'bars in the fast average',
+    });
+  });
+
+  it('creates built-ins by name with validated params, and names unknown ones', async () => {
+    const created = await createStrategy('trend', 't1', { fast: 3, slow: 8 });
+    expect(created.strategy).toBeInstanceOf(TrendStrategy);
+    expect(created.id).toBe('t1');
+    await expect(createStrategy('trend', 't2', { fast: 'x' })).rejects.toThrow(/fast/);
+    await expect(createStrategy('nope', 'x')).rejects.toThrow(/unknown strategy "nope"; known: market_making/);
+  });
+
+  it('loads a user strategy from a .ts file (default export) and rejects bad files clearly', async () => {
+    const good = join(dir, 'good.ts');
+    writeFileSync(
+      good,
+      `import { z } from 'zod';
+import { Strategy } from ${JSON.stringify(src)};
+const Schema = z.object({ n: z.number().default(1) });
+export default class Mine extends Strategy<z.output<typeof Schema>> {
+  static paramsSchema = Schema;
+  constructor(p: unknown = {}) { super(Schema, p); }
+}
+`,
+    );
+    const registry = new StrategyRegistry();
+    const created = await registry.create(good, 'u1', { n: 2 });
+    expect((created.strategy.params as { n: number }).n).toBe(2);
+    expect(registry.list().some((s) => s.name === good)).toBe(true);
+
+    const noExport = join(dir, 'none.ts');
+    writeFileSync(noExport, 'export const x = 1;\n');
+    await expect(registry.create(noExport, 'u2')).rejects.toThrow(
+      /neither a default export nor a named "strategy" export/,
+    );
+    const notStrategy = join(dir, 'plain.ts');
+    writeFileSync(notStrategy, 'export const strategy = class {};\n');
+    await expect(registry.create(notStrategy, 'u3')).rejects.toThrow(/is not a Strategy subclass/);
+    await expect(registry.create(join(dir, 'missing.ts'), 'u4')).rejects.toThrow(/cannot load strategy file/);
+  });
+});
