@@ -238,20 +238,26 @@ async function replayBars(w: Wiring, bars: readonly Bar[], options: BacktestRunO
     let j = i;
     while (j < bars.length && (bars[j] as Bar).timestamp === t) j++;
     const group = bars.slice(i, j);
+    const close = Math.max(...group.map((b) => b.timestamp + b.intervalMs));
+    // Timers (strategy timers, order timeouts) due within the bar: let their async work finish as they fire.
+    const timersDue = (w.clock.nextTimerAt() ?? Infinity) <= close;
     // 1. The bar's price path, all symbols interleaved by time: fills of orders already resting.
-    const points: Array<{ symbol: string; point: PathPoint }> = [];
-    for (const bar of group)
-      for (const point of barPath(bar, w.market.triggers(bar.symbol))) points.push({ symbol: bar.symbol, point });
+    const points: Array<{ symbol: string; point: PathPoint; withOrders: boolean }> = [];
+    for (const bar of group) {
+      const withOrders = w.market.hasOrders(bar.symbol);
+      const triggers = withOrders ? w.market.triggers(bar.symbol) : [];
+      for (const point of barPath(bar, triggers)) points.push({ symbol: bar.symbol, point, withOrders });
+    }
     if (group.length > 1) points.sort((a, b) => a.point.timestamp - b.point.timestamp);
-    for (const { symbol, point } of points) {
+    for (const { symbol, point, withOrders } of points) {
       advance(w.clock, point.timestamp);
-      w.market.applyPathPoint(symbol, point);
-      await sync(w);
+      if (timersDue) await settle(w);
+      w.market.applyPathPoint(symbol, point, withOrders);
+      if (withOrders) await sync(w);
     }
     // 2. The bar closes: cache first, then marks, then the strategies (timers due by then fire first).
-    const close = Math.max(...group.map((b) => b.timestamp + b.intervalMs));
     advance(w.clock, close);
-    await settle(w);
+    if (timersDue) await settle(w);
     for (const bar of group) {
       w.cache.addBar(bar);
       w.portfolio.onBar(bar);

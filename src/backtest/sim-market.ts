@@ -71,6 +71,8 @@ export class SimMarket {
   /** Rolling 30-day volume for the fee tiers: [time, notional] of each fill, oldest first. */
   readonly #volume: Array<{ at: number; notional: Decimal }> = [];
   #volumeTotal = ZERO;
+  /** Latest path price per symbol, and whether the venue's quote still lags it (quotes are set lazily). */
+  readonly #last = new Map<string, { price: number; stale: boolean }>();
 
   constructor(options: SimMarketOptions) {
     this.#options = options;
@@ -132,15 +134,36 @@ export class SimMarket {
     return out;
   }
 
-  /** Sets the quote for a point of a bar path and applies whatever is due. */
-  applyPathPoint(symbol: string, point: PathPoint): void {
+  /** Whether any tracked order is on `symbol` (without one, a bar's path changes nothing at the venue). */
+  hasOrders(symbol: string): boolean {
+    for (const id of this.#tracked.keys()) if (this.engine.order(id)?.request.symbol === symbol) return true;
+    return false;
+  }
+
+  /**
+   * A point of a bar path. With orders on the symbol: sets the quote and applies whatever is due. Without: only notes
+   * the price (the exact quote is built when an order arrives) — a bar costs no decimal arithmetic then.
+   */
+  applyPathPoint(symbol: string, point: PathPoint, withOrders: boolean): void {
+    if (!withOrders) {
+      this.#last.set(symbol, { price: point.price, stale: true });
+      return;
+    }
     if (point.touch === undefined || point.touch === 'mid') this.setMid(symbol, point.price);
     else this.#setTouch(symbol, point.price, point.touch);
     this.engine.process();
   }
 
+  /** Brings the venue's quote up to the latest path price before an order is placed against it. */
+  freshen(symbol: string): void {
+    const last = this.#last.get(symbol);
+    if (last === undefined || !last.stale) return;
+    this.setMid(symbol, last.price);
+  }
+
   /** A quote around a mid price: bid and ask `spreadBps / 2` away, rounded outwards, the mid kept exact. */
   setMid(symbol: string, price: number): void {
+    this.#last.set(symbol, { price, stale: false });
     const pair = this.#pair(symbol);
     const mid = roundToIncrement(dec(price), pair.quoteIncrement, 'half-even');
     const half = roundToIncrement(dec(price * this.#halfSpread), pair.quoteIncrement, 'up');
@@ -149,6 +172,7 @@ export class SimMarket {
   }
 
   #setTouch(symbol: string, price: number, side: 'bid' | 'ask'): void {
+    this.#last.set(symbol, { price, stale: false });
     const pair = this.#pair(symbol);
     const at = roundToIncrement(dec(price), pair.quoteIncrement, 'half-even');
     const width = roundToIncrement(dec(price * this.#halfSpread), pair.quoteIncrement, 'up').times(TWO);
@@ -163,6 +187,7 @@ export class SimMarket {
 
   /** A real best bid/ask (tick data). */
   setQuote(symbol: string, bid: number, ask: number): void {
+    this.#last.set(symbol, { price: (bid + ask) / 2, stale: false });
     const pair = this.#pair(symbol);
     const b = roundToIncrement(dec(bid), pair.quoteIncrement, 'down');
     const a = roundToIncrement(dec(ask), pair.quoteIncrement, 'up');
@@ -230,6 +255,7 @@ class TrackingVenue extends SimulatedVenue {
   }
 
   override async submitOrder(request: VenueOrderRequest): Promise<VenueOrderReport> {
+    this.#market.freshen(request.symbol);
     const report = await super.submitOrder(request);
     this.#market.track(report);
     return report;

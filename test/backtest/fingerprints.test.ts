@@ -69,7 +69,7 @@ describe.skipIf(!present)('regression fingerprints of the built-in strategies on
       name,
       async () => {
         const r = await runBacktest(
-          { feeRate: '0.001', seed: 1, ...pin.config, data: pin.config.data ?? [btcHourly ?? ''] },
+          { feeRate: '0.001', seed: 1, ...pin.config, data: [...(pin.config.data ?? [btcHourly ?? ''])] },
           { createStrategy: registryStrategyFactory },
         );
         const got = {

@@ -1,0 +1,35 @@
+// Backtest throughput through the whole engine (simulated venue, execution, portfolio, runner, strategy): bars per
+// second for the trend strategy (EMA crossover) over the shipped hourly BTC sample, and over the 130k-row 1-minute
+// BTC file of 2025 when ../shared/data is present. Data loading is timed apart from the replay.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadData } from '../src/backtest/data.ts';
+import { runBacktest } from '../src/backtest/engine.ts';
+import { registryStrategyFactory } from '../src/backtest/strategy-source.ts';
+import { listSampleBarFiles } from '../src/data/historical/index.ts';
+
+const SHARED_1M = fileURLToPath(new URL('../../shared/data/binance-spot-1m-2025/BTC_USDT-1m.csv.gz', import.meta.url));
+
+async function bench(name: string, file: string, params: Record<string, unknown>): Promise<void> {
+  let t = performance.now();
+  const data = await loadData({ paths: [file] });
+  const loadMs = performance.now() - t;
+  // One warm-up run (JIT), then the measured one.
+  const config = { strategy: 'trend', params, data: [file], feeRate: '0.001' };
+  await runBacktest(config, { createStrategy: registryStrategyFactory, data });
+  t = performance.now();
+  const r = await runBacktest(config, { createStrategy: registryStrategyFactory, data });
+  const ms = performance.now() - t;
+  const bars = data.bars.length;
+  console.log(
+    `${name.padEnd(48)} ${((bars / ms) * 1000).toFixed(0).padStart(12)} bars/s  (${bars} bars, ${r.fills.length} fills, ` +
+      `${ms.toFixed(0)} ms; loading ${loadMs.toFixed(0)} ms)`,
+  );
+}
+
+export async function run(): Promise<void> {
+  const hourly = listSampleBarFiles().find((f) => f.symbol === 'BTC-USD' && f.intervalMs === 3_600_000);
+  if (hourly !== undefined) await bench('trend 12/26 EMA, sample BTC 1h', hourly.path, {});
+  if (existsSync(SHARED_1M)) await bench('trend 12/26 EMA, BTC 1m 2025 (../shared)', SHARED_1M, {});
+  else console.log('BTC 1m 2025 not found (../shared/data): skipped');
+}
