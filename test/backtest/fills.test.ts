@@ -115,6 +115,18 @@ describe('fill models on bars', () => {
   });
 });
 
+describe('denied orders', () => {
+  it('records a venue rejection with its reason in the result', async () => {
+    const { strategy, result } = await run(
+      new Map([[0, (ctx) => ctx.orders.limit('BTC-USD', 'buy', '1000', '100', { reason: 'too big' })]]),
+    );
+    expect(strategy.fills).toHaveLength(0);
+    expect(result.denied).toHaveLength(1);
+    expect(result.denied[0]).toMatchObject({ symbol: 'BTC-USD', side: 'buy', rule: 'venue' });
+    expect(result.denied[0]?.reason).toMatch(/buying power/);
+  });
+});
+
 describe('no look-ahead', () => {
   it('shows a strategy each bar only after it closed, with the cache already holding it', async () => {
     const { strategy } = await run(new Map());

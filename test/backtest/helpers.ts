@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ZERO } from '../../src/core/decimal.ts';
-import type { Bar } from '../../src/model/market.ts';
+import type { Bar, Quote } from '../../src/model/market.ts';
 import type { Fill } from '../../src/model/fill.ts';
 import { Strategy } from '../../src/strategies/strategy.ts';
 import type { OrderResult, StrategyContext } from '../../src/strategies/types.ts';
@@ -98,4 +98,39 @@ export class MomentumProbe extends Strategy<{ fraction: number }> {
       await ctx.orders.market(bar.symbol, 'sell', held, { reason: `down ${a}>${b}>${x}` });
     }
   }
+}
+
+export type QuoteAction = (ctx: StrategyContext, quote: Quote) => Promise<OrderResult | undefined>;
+
+/** Runs `script[i]` on the i-th quote it sees; records its fills. */
+export class QuoteScripted extends Strategy<Record<string, never>> {
+  static readonly paramsSchema = z.object({});
+  readonly fills: Fill[] = [];
+  #seen = 0;
+  readonly #script: ReadonlyMap<number, QuoteAction>;
+
+  constructor(script: ReadonlyMap<number, QuoteAction>) {
+    super(QuoteScripted.paramsSchema, {});
+    this.#script = script;
+  }
+
+  override async onQuote(quote: Quote): Promise<void> {
+    const action = this.#script.get(this.#seen++);
+    if (action !== undefined) await action(this.ctx, quote);
+  }
+
+  override onFill(fill: Fill): void {
+    this.fills.push(fill);
+  }
+}
+
+/** Best bid/ask rows (hftbacktest bbo format), one a second from T0: [bid, ask]. */
+export function writeQuotes(dir: string, rows: ReadonlyArray<readonly [number, number]>): string {
+  const lines = ['local_ts_ns,update_id,bid_price,bid_qty,ask_price,ask_qty'];
+  rows.forEach(([bid, ask], i) => {
+    lines.push(`${BigInt(T0 + i * 1000) * 1_000_000n},${i + 1},${bid},1.5,${ask},2.5`);
+  });
+  const file = path.join(dir, 'btcusdt_bbo.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
 }
