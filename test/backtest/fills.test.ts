@@ -118,7 +118,7 @@ describe('fill models on bars', () => {
 describe('denied orders', () => {
   it('records a venue rejection with its reason in the result', async () => {
     const { strategy, result } = await run(
-      new Map([[0, (ctx) => ctx.orders.limit('BTC-USD', 'buy', '1000', '100', { reason: 'too big' })]]),
+      new Map([[0, (ctx) => ctx.orders.limit('BTC-USD', 'buy', '15', '900', { reason: 'too big' })]]),
     );
     expect(strategy.fills).toHaveLength(0);
     expect(result.denied).toHaveLength(1);
