@@ -20,9 +20,30 @@ import { openStore } from '../persistence/open-store.ts';
 import type { Store } from '../persistence/store.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { RobinhoodClient } from '../venues/robinhood/client.ts';
-import type { RobinhoodQuote } from '../venues/robinhood/types.ts';
 import { RobinhoodVenue } from '../venues/robinhood/venue.ts';
+import type { StrategyConfig } from '../config/schema.ts';
+import { startTradingNode, type TradingNode } from './trading-node.ts';
 import { generateCredential, startSimulator, type SimulatorHandle } from '../venues/simulator/index.ts';
+
+/** What `npm start` runs on the embedded simulator when the configuration names no strategy. */
+export const DEMO_STRATEGIES: readonly StrategyConfig[] = [
+  {
+    id: 'demo-mm-btc',
+    type: 'market_making',
+    symbols: ['BTC-USD'],
+    params: { orderSize: 0.002, maxInventory: 0.02, halfSpread: 0.002, refreshThreshold: 0.01 },
+    enabled: true,
+    budget: '25000',
+  },
+  {
+    id: 'demo-trend-eth',
+    type: 'trend',
+    symbols: ['ETH-USD'],
+    params: { fast: 5, slow: 15, fraction: 0.3 },
+    enabled: true,
+    budget: '25000',
+  },
+];
 
 export interface PaperSessionOptions {
   readonly config: AppConfig;
@@ -41,9 +62,8 @@ export interface PaperSession {
   readonly portfolio: Portfolio;
   readonly client: RobinhoodClient;
   readonly simulator: SimulatorHandle | undefined;
-  /** Latest best bid/ask per symbol, from the market-data poll. */
-  readonly quotes: ReadonlyMap<string, RobinhoodQuote>;
-  /** Polls quotes once and prints a status line. */
+  readonly node: TradingNode;
+  /** Waits for pending strategy work and prints a status line. */
   refresh(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -80,7 +100,8 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
         accounts: [credential],
         seed: config.simulator.seed,
         data: config.simulator.data.length > 0 ? config.simulator.data : 'sample',
-        ...(config.simulator.speed !== undefined && { speed: config.simulator.speed }),
+        // Unless configured, an hour of the shipped hourly market every 10 s: fast enough to watch, slow enough to trade.
+        speed: config.simulator.speed ?? 360,
         ...(config.simulator.faults !== '' && { faults: config.simulator.faults }),
       });
       const sim = simulator;
@@ -154,40 +175,63 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
       clock,
       config: { accountId: account.accountNumber, startingCash: account.buyingPower.toFixed() },
     });
-    const unsubscribeFill = bus.subscribe('fill', (m) => {
-      portfolio.applyFill(m.fill, m.strategyId);
-    });
-    cleanups.push(unsubscribeFill);
     engine.startPolling();
     reconciler.start(60_000);
     cleanups.push(() => reconciler.stop());
 
-    // 4. Market data: one best-bid/ask request for every symbol, marks for the portfolio.
-    const quotes = new Map<string, RobinhoodQuote>();
-    const symbols = config.market_data.symbols;
-    const refresh = async (): Promise<void> => {
-      const latest = await client.getBestBidAsk(symbols);
-      for (const q of latest) {
-        quotes.set(q.symbol, q);
-        portfolio.mark(q.symbol, (toNumber(q.bid) + toNumber(q.ask)) / 2);
-      }
-      const prices = [...quotes.values()].map((q) => `${q.symbol} ${q.bid.toFixed(2)}/${q.ask.toFixed(2)}`).join('  ');
+    // 4. The trading node: market data, risk, strategies. With the embedded simulator and no strategies configured,
+    //    the demo set trades so that `npm start` shows the whole loop working.
+    const strategies = config.strategies.length > 0 || simulator === undefined ? config.strategies : DEMO_STRATEGIES;
+    if (strategies !== config.strategies) {
+      out(`no strategies configured: running the demo set (${strategies.map((s) => `${s.id}=${s.type}`).join(', ')})`);
+    }
+    const node = await startTradingNode({
+      config,
+      clock,
+      bus,
+      engine,
+      portfolio,
+      store,
+      pairs: await venue.getTradingPairs(),
+      fetchQuotes: async (symbols) => {
+        const quotes = await client.getBestBidAsk(symbols);
+        return quotes.map((q) => ({
+          symbol: q.symbol,
+          timestamp: q.timestampMs ?? clock.now(),
+          bid: toNumber(q.bid),
+          ask: toNumber(q.ask),
+        }));
+      },
+      strategies,
+      logger,
+      circuitOpen: () => Object.values(client.health().circuits).some((c) => c.state === 'open'),
+      onRiskEvent: (e) => {
+        if (e.type === 'RiskStateChanged') out(`risk: ${e.from} → ${e.state}: ${e.reasons.join('; ')}`);
+      },
+    });
+    cleanups.push(() => node.stop());
+
+    const status = (): void => {
+      const prices = config.market_data.symbols
+        .map((symbol) => {
+          const q = node.cache.quote(symbol);
+          return q ? `${symbol} ${q.bid.toFixed(2)}/${q.ask.toFixed(2)}` : `${symbol} –`;
+        })
+        .join('  ');
+      const stats = node.runner.stats();
+      const orders = stats.reduce((n, s) => n + s.orders, 0);
+      const denials = stats.reduce((n, s) => n + s.denials, 0);
       out(
-        `[${new Date(clock.now()).toISOString()}] ${prices}  equity ${portfolio.equity().toFixed(2)}  ${engine.state}`,
+        `[${new Date(clock.now()).toISOString()}] ${prices}  equity ${portfolio.equity().toFixed(2)}  ` +
+          `orders ${orders} (denied ${denials}, open ${engine.openOrders().length})  ${engine.state}/${node.risk.state}`,
       );
     };
-    let polling = false;
-    const marketTimer = clock.setInterval(options.statusEveryMs ?? config.market_data.poll_interval_ms * 5, () => {
-      if (polling) return;
-      polling = true;
-      refresh()
-        .catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'market data poll failed'))
-        .finally(() => {
-          polling = false;
-        });
-    });
-    cleanups.push(() => clock.cancel(marketTimer));
-    await refresh();
+    const statusTimer = clock.setInterval(options.statusEveryMs ?? 10_000, status);
+    cleanups.push(() => clock.cancel(statusTimer));
+    const refresh = async (): Promise<void> => {
+      await node.idle();
+      status();
+    };
 
     return {
       url,
@@ -195,9 +239,10 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
       portfolio,
       client,
       simulator,
-      quotes,
+      node,
       refresh,
       stop: async () => {
+        await refresh(); // a last status line, so even a short run shows where it ended
         await engine.idle();
         await cleanup();
       },

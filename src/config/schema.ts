@@ -145,6 +145,8 @@ const MarketDataSchema = z.strictObject({
   poll_interval_ms: positiveInt.default(2_000),
   stale_after_ms: positiveInt.default(10_000),
   symbols: z.array(symbol).default(['BTC-USD', 'ETH-USD']),
+  /** Bars built from the polled quotes (mid) for strategies that trade on bars. */
+  bar_interval_ms: positiveInt.default(60_000),
 });
 
 const StorageSchema = z.strictObject({

@@ -30,7 +30,7 @@ export async function runStart(opts: StartCliOptions, out: (line: string) => voi
     level: config.app.log_level,
     name: 'sherwood',
     destination: pino.destination({ dest: 2, sync: true }),
-    pretty: false,
+    pretty: process.stderr.isTTY && process.env.CI === undefined,
   });
   const session = await startPaperSession({
     config,

@@ -1,0 +1,156 @@
+// The trading node: market data → cache → strategies → risk → execution, and fills → portfolio → strategies.
+// Built once per session from the configuration; the venue, the engine and the portfolio come in from outside, so the
+// same node runs on the embedded simulator, on an external simulator and on Robinhood.
+//
+// Ordering rules that matter: the cache is written before anyone hears of a quote (the feed does that); the
+// portfolio books a fill before the owning strategy hears of it; market events reach the strategies one at a time.
+import type { AppConfig, StrategyConfig } from '../config/schema.ts';
+import type { Clock, TimerHandle } from '../core/clock.ts';
+import { errorMessage } from '../core/errors.ts';
+import type { MessageBus } from '../core/message-bus.ts';
+import { BarBuilder } from '../data/bar-builder.ts';
+import { BestBidAskPoller, type BestBidAskFetcher } from '../data/best-bid-ask-poller.ts';
+import { MarketDataCache } from '../data/cache.ts';
+import type { MarketDataEvent } from '../data/feed.ts';
+import type { ExecutionEngine } from '../execution/execution-engine.ts';
+import type { ExecutionLogger, ExecutionTopics } from '../execution/types.ts';
+import type { Bar } from '../model/market.ts';
+import type { TradingPair } from '../model/trading-pair.ts';
+import type { Store } from '../persistence/store.ts';
+import type { Portfolio } from '../portfolio/portfolio.ts';
+import { RiskEngine, type RiskEvent } from '../risk/risk-engine.ts';
+import { createStrategy } from '../strategies/registry.ts';
+import { StrategyRunner } from '../strategies/runner.ts';
+
+export interface TradingNodeOptions {
+  readonly config: AppConfig;
+  readonly clock: Clock;
+  readonly bus: MessageBus<ExecutionTopics>;
+  readonly engine: ExecutionEngine;
+  readonly portfolio: Portfolio;
+  readonly store: Store;
+  readonly pairs: readonly TradingPair[];
+  /** One best-bid/ask request for every symbol (the client, wrapped). */
+  readonly fetchQuotes: BestBidAskFetcher;
+  readonly strategies: readonly StrategyConfig[];
+  readonly logger: ExecutionLogger;
+  /** Whether the venue's circuit breaker is open (risk stops opening trades meanwhile). */
+  readonly circuitOpen?: () => boolean;
+  readonly onRiskEvent?: (event: RiskEvent) => void;
+}
+
+export interface TradingNode {
+  readonly cache: MarketDataCache;
+  readonly risk: RiskEngine;
+  readonly runner: StrategyRunner;
+  readonly poller: BestBidAskPoller;
+  /** Resolves when every market event handed to the strategies so far has been handled. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTradingNode(options: TradingNodeOptions): Promise<TradingNode> {
+  const { config, clock, bus, engine, portfolio, store, logger } = options;
+  const pairs = new Map(options.pairs.map((p) => [p.symbol, p]));
+  const cache = new MarketDataCache();
+
+  const risk = new RiskEngine({
+    config: config.risk,
+    clock,
+    market: cache,
+    portfolio,
+    pairs,
+    openOrders: () => engine.openOrders(),
+    probes: { ...(options.circuitOpen && { circuitOpen: options.circuitOpen }) },
+    logger,
+    store,
+    ...(options.onRiskEvent && { onEvent: options.onRiskEvent }),
+  });
+  await risk.load();
+
+  const runner = new StrategyRunner({
+    clock,
+    market: cache,
+    portfolio,
+    execution: engine,
+    risk,
+    pairs: (symbol) => pairs.get(symbol),
+    store,
+    logger,
+    saveStateEveryMs: 60_000,
+  });
+  for (const spec of options.strategies.filter((s) => s.enabled)) {
+    const created = await createStrategy(spec.type, spec.id, spec.params);
+    runner.add(created.strategy, {
+      id: spec.id,
+      symbols: spec.symbols,
+      ...(spec.budget !== undefined && { budget: spec.budget }),
+    });
+  }
+
+  // Strategy handlers run one event at a time, in arrival order; a failure is logged, never thrown at the feed.
+  let pending: Promise<void> = Promise.resolve();
+  const deliver = (work: () => Promise<void> | undefined, what: string): void => {
+    pending = pending
+      .then(work)
+      .catch((err: unknown) => logger.error({ err: errorMessage(err), what }, 'strategy event failed'));
+  };
+
+  const unsubscribe = [
+    // The portfolio books the fill first, then its owner hears of it.
+    bus.subscribe('fill', (m) => {
+      portfolio.applyFill(m.fill, m.strategyId);
+      risk.updateEquity(portfolio.equity());
+      deliver(() => runner.onFill(m), 'fill');
+    }),
+    bus.subscribe('order', (e) => deliver(() => runner.onOrderEvent(e), e.type)),
+  ];
+
+  const onBar = (bar: Bar): void => {
+    cache.addBar(bar);
+    portfolio.onBar(bar);
+    deliver(() => runner.onBar(bar), 'bar');
+  };
+  const bars = new BarBuilder({ intervalMs: config.market_data.bar_interval_ms, onBar });
+  const barTimer: TimerHandle = bars.bindClock(clock);
+
+  const onMarket = (event: MarketDataEvent): void => {
+    if (event.type === 'quote') {
+      portfolio.onQuote(event.quote);
+      risk.updateEquity(portfolio.equity());
+      bars.addQuote(event.quote);
+      deliver(() => runner.onQuote(event.quote), 'quote');
+    } else if (event.type === 'status' && event.status.state === 'stale') {
+      logger.warn({ status: event.status }, 'market data is stale');
+    }
+  };
+  const poller = new BestBidAskPoller({
+    fetch: options.fetchQuotes,
+    clock,
+    requestsPerMinute: Math.max(1, Math.floor(60_000 / config.market_data.poll_interval_ms)),
+    symbols: [...new Set([...config.market_data.symbols, ...options.strategies.flatMap((s) => s.symbols)])],
+    staleAfterMs: config.market_data.stale_after_ms,
+    cache,
+    onEvent: onMarket,
+    onError: (err, consecutive) => logger.warn({ err: errorMessage(err), consecutive }, 'best bid/ask poll failed'),
+  });
+
+  await runner.start();
+  await poller.start();
+
+  return {
+    cache,
+    risk,
+    runner,
+    poller,
+    idle: () => pending,
+    stop: async () => {
+      await poller.stop();
+      clock.cancel(barTimer);
+      for (const u of unsubscribe) u();
+      await pending;
+      await runner.stop();
+      await risk.flush();
+    },
+  };
+}
