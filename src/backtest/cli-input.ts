@@ -95,7 +95,7 @@ export interface ParsedBacktestFlags {
 
 export function backtestConfigFromFlags(raw: BacktestFlags): ParsedBacktestFlags {
   const parsed = BacktestFlagsSchema.safeParse(raw);
-  if (!parsed.success) throw flagError(parsed.error, raw as Record<string, unknown>, 'backtest');
+  if (!parsed.success) throw flagError(parsed.error, raw, 'backtest');
   const f = parsed.data;
   const symbols = f.symbols
     ?.flatMap((s) => s.split(','))

@@ -132,7 +132,9 @@ function metricsTable(r: BacktestResult): string {
   return `<table class="m">${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
 }
 
-function table(title: string, rows: ReadonlyArray<Record<string, unknown>>, limit = 1000): string {
+type Cell = string | number | boolean | null | undefined;
+
+function table(title: string, rows: ReadonlyArray<Record<string, Cell>>, limit = 1000): string {
   const first = rows[0];
   if (first === undefined) return `<h2>${esc(title)}</h2><p>None.</p>`;
   const cols = Object.keys(first);
@@ -145,7 +147,7 @@ function table(title: string, rows: ReadonlyArray<Record<string, unknown>>, limi
 }
 
 export function renderReport(r: BacktestResult): string {
-  const strategy = String(r.config.strategy ?? 'strategy');
+  const strategy = typeof r.config.strategy === 'string' ? r.config.strategy : 'strategy';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sherwood backtest: ${esc(strategy)}</title>
 <style>

@@ -45,9 +45,9 @@ function fmt(c: Candidate | undefined, metric: string): string {
 
 export async function runOptimizeCommand(raw: OptimizeFlags, io: OptimizeCommandIo): Promise<OptimizeResult> {
   const parsed = OptimizeFlagsSchema.safeParse(raw);
-  if (!parsed.success) throw flagError(parsed.error, raw as Record<string, unknown>, 'optimize');
+  if (!parsed.success) throw flagError(parsed.error, raw, 'optimize');
   const o = parsed.data;
-  const { config, json } = backtestConfigFromFlags({ ...raw, report: undefined } as BacktestFlags);
+  const { config, json } = backtestConfigFromFlags({ ...raw, report: undefined });
   const axes = o.grid.map(parseAxis);
   const points = o.random !== undefined ? randomPoints(axes, o.random, Number(config.seed ?? 1)) : gridPoints(axes);
   let span: { from: number; to: number } | undefined;
