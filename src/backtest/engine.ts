@@ -227,6 +227,23 @@ function inMarket(w: Wiring, symbols: readonly string[]): boolean {
   return false;
 }
 
+/** The price paths of one step's bars, all symbols interleaved by time. */
+async function replayPath(w: Wiring, group: readonly Bar[], timersDue: boolean): Promise<void> {
+  const points: Array<{ symbol: string; point: PathPoint; withOrders: boolean }> = [];
+  for (const bar of group) {
+    const withOrders = w.market.hasOrders(bar.symbol);
+    const triggers = withOrders ? w.market.triggers(bar.symbol) : [];
+    for (const point of barPath(bar, triggers)) points.push({ symbol: bar.symbol, point, withOrders });
+  }
+  if (group.length > 1) points.sort((a, b) => a.point.timestamp - b.point.timestamp);
+  for (const { symbol, point, withOrders } of points) {
+    advance(w.clock, point.timestamp);
+    if (timersDue) await settle(w);
+    w.market.applyPathPoint(symbol, point, withOrders);
+    if (withOrders) await sync(w);
+  }
+}
+
 async function replayBars(w: Wiring, bars: readonly Bar[], options: BacktestRunOptions): Promise<EquityPoint[]> {
   const curve: EquityPoint[] = [];
   const symbols = [...new Set(bars.map((b) => b.symbol))];
@@ -238,23 +255,13 @@ async function replayBars(w: Wiring, bars: readonly Bar[], options: BacktestRunO
     let j = i;
     while (j < bars.length && (bars[j] as Bar).timestamp === t) j++;
     const group = bars.slice(i, j);
-    const close = Math.max(...group.map((b) => b.timestamp + b.intervalMs));
+    let close = t;
+    for (const b of group) close = Math.max(close, b.timestamp + b.intervalMs);
     // Timers (strategy timers, order timeouts) due within the bar: let their async work finish as they fire.
     const timersDue = (w.clock.nextTimerAt() ?? Infinity) <= close;
-    // 1. The bar's price path, all symbols interleaved by time: fills of orders already resting.
-    const points: Array<{ symbol: string; point: PathPoint; withOrders: boolean }> = [];
-    for (const bar of group) {
-      const withOrders = w.market.hasOrders(bar.symbol);
-      const triggers = withOrders ? w.market.triggers(bar.symbol) : [];
-      for (const point of barPath(bar, triggers)) points.push({ symbol: bar.symbol, point, withOrders });
-    }
-    if (group.length > 1) points.sort((a, b) => a.point.timestamp - b.point.timestamp);
-    for (const { symbol, point, withOrders } of points) {
-      advance(w.clock, point.timestamp);
-      if (timersDue) await settle(w);
-      w.market.applyPathPoint(symbol, point, withOrders);
-      if (withOrders) await sync(w);
-    }
+    // 1. The bar's price path: fills of orders already resting. With no order and no timer, only the close matters.
+    if (timersDue || w.market.openCount > 0) await replayPath(w, group, timersDue);
+    else for (const bar of group) w.market.notePrice(bar.symbol, bar.close);
     // 2. The bar closes: cache first, then marks, then the strategies (timers due by then fire first).
     advance(w.clock, close);
     if (timersDue) await settle(w);

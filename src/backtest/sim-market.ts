@@ -146,12 +146,17 @@ export class SimMarket {
    */
   applyPathPoint(symbol: string, point: PathPoint, withOrders: boolean): void {
     if (!withOrders) {
-      this.#last.set(symbol, { price: point.price, stale: true });
+      this.notePrice(symbol, point.price);
       return;
     }
     if (point.touch === undefined || point.touch === 'mid') this.setMid(symbol, point.price);
     else this.#setTouch(symbol, point.price, point.touch);
     this.engine.process();
+  }
+
+  /** Notes a price without quoting it (a bar with no orders on it): the quote is built when an order arrives. */
+  notePrice(symbol: string, price: number): void {
+    this.#last.set(symbol, { price, stale: true });
   }
 
   /** Brings the venue's quote up to the latest path price before an order is placed against it. */
