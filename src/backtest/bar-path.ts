@@ -9,6 +9,9 @@ export interface PathPoint {
   readonly price: number;
   /** Set for an inserted trigger tick: the quote is built so that this side touches `price` exactly. */
   readonly touch?: 'bid' | 'ask' | 'mid';
+  /** Set by the engine: the bar's symbol, and whether it had orders when the path was built. */
+  readonly symbol?: string;
+  readonly withOrders?: boolean;
 }
 
 /** A resting order's price the path must stop at when it crosses it. */

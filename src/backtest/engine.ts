@@ -5,6 +5,7 @@
 // orders fill no earlier than the next bar.
 import { SimulatedClock } from '../core/clock.ts';
 import { ZERO, type Decimal } from '../core/decimal.ts';
+import { errorMessage } from '../core/errors.ts';
 import { SeededIdGenerator } from '../core/ids.ts';
 import { MessageBus } from '../core/message-bus.ts';
 import { MarketDataCache } from '../data/cache.ts';
@@ -48,6 +49,7 @@ interface Wiring {
   readonly execution: ExecutionEngine;
   readonly runner: StrategyRunner;
   readonly store: Store;
+  readonly bus: MessageBus<Topics>;
   readonly fills: AttributedFill[];
   readonly denied: DeniedOrder[];
 }
@@ -81,6 +83,8 @@ export async function runBacktest(input: BacktestConfigInput, options: BacktestR
       benchmark: benchmarkPrices(data),
       strategies: w.runner.stats(),
       finalCash: w.portfolio.cash,
+      // A handler that threw (e.g. the portfolio refusing a fill) means the books may disagree: say so.
+      warnings: w.bus.handlerErrors.map((e) => `${e.topic}: ${errorMessage(e.error)}`),
     });
   } finally {
     w.execution.stop();
@@ -156,6 +160,8 @@ async function wire(config: BacktestConfig, data: LoadedData, options: BacktestR
         quantity: qty.toFixed(),
         averageEntryPrice: String(prices[symbol] ?? 0),
       })),
+      // Starting holdings belong to the strategy under test, so that it may sell them.
+      unattributedStrategyId: config.strategyId ?? config.strategy,
       equitySampling: { mode: 'manual' },
       strategyEquity: false,
     },
@@ -201,7 +207,7 @@ async function wire(config: BacktestConfig, data: LoadedData, options: BacktestR
     ...(config.budget !== undefined && { budget: config.budget }),
   });
   await runner.start();
-  return { clock, market, cache, portfolio, execution, runner, store, fills, denied };
+  return { clock, market, cache, portfolio, execution, runner, store, bus, fills, denied };
 }
 
 /** Waits for every handler and order operation the last step started. */
@@ -227,20 +233,37 @@ function inMarket(w: Wiring, symbols: readonly string[]): boolean {
   return false;
 }
 
-/** The price paths of one step's bars, all symbols interleaved by time. */
-async function replayPath(w: Wiring, group: readonly Bar[], timersDue: boolean): Promise<void> {
-  const points: Array<{ symbol: string; point: PathPoint; withOrders: boolean }> = [];
+/** The points of one step's price paths still ahead of `after`, all symbols interleaved by time. */
+function pathPoints(w: Wiring, group: readonly Bar[], after: number): PathPoint[] {
+  const points: PathPoint[] = [];
   for (const bar of group) {
     const withOrders = w.market.hasOrders(bar.symbol);
     const triggers = withOrders ? w.market.triggers(bar.symbol) : [];
-    for (const point of barPath(bar, triggers)) points.push({ symbol: bar.symbol, point, withOrders });
+    for (const point of barPath(bar, triggers)) {
+      if (point.timestamp > after) points.push({ ...point, symbol: bar.symbol, withOrders });
+    }
   }
-  if (group.length > 1) points.sort((a, b) => a.point.timestamp - b.point.timestamp);
-  for (const { symbol, point, withOrders } of points) {
+  if (group.length > 1) points.sort((a, b) => a.timestamp - b.timestamp);
+  return points;
+}
+
+/**
+ * Walks one step's price paths. An order placed during the walk (a strategy reacting to a fill) gets its own trigger
+ * tick too: the rest of the path is rebuilt from the current time (a trigger already passed lies behind it).
+ */
+async function replayPath(w: Wiring, group: readonly Bar[], timersDue: boolean): Promise<void> {
+  let points = pathPoints(w, group, -Infinity);
+  for (let k = 0; k < points.length; k++) {
+    const point = points[k] as PathPoint;
     advance(w.clock, point.timestamp);
     if (timersDue) await settle(w);
-    w.market.applyPathPoint(symbol, point, withOrders);
-    if (withOrders) await sync(w);
+    const placed = w.market.placed;
+    w.market.applyPathPoint(point.symbol ?? '', point, point.withOrders ?? true);
+    if (point.withOrders === true) await sync(w);
+    if (w.market.placed !== placed) {
+      points = pathPoints(w, group, w.clock.now());
+      k = -1;
+    }
   }
 }
 

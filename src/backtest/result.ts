@@ -42,6 +42,8 @@ export interface BacktestResult {
   readonly fills: readonly FillJson[];
   readonly denied: ReadonlyArray<DeniedOrder & { readonly time: string }>;
   readonly strategies: readonly StrategyStats[];
+  /** Errors thrown by bus handlers during the run (none in a sound run). */
+  readonly warnings: readonly string[];
   /** Prices for the report's chart, at most ~2000 points per symbol: [timestamp, close]. */
   readonly prices: Readonly<Record<string, ReadonlyArray<readonly [number, number]>>>;
   /** sha256 of the fills' JSON: two runs with the same inputs and seed give the same hash. */
@@ -57,6 +59,7 @@ export interface ResultInput {
   readonly benchmark: ReadonlyMap<string, { first: number; last: number }>;
   readonly strategies: readonly StrategyStats[];
   readonly finalCash: Decimal;
+  readonly warnings: readonly string[];
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -127,6 +130,7 @@ export function buildResult(input: ResultInput): BacktestResult {
     fills,
     denied: input.denied.map((d) => ({ ...d, time: iso(d.timestamp) })),
     strategies: input.strategies,
+    warnings: input.warnings,
     prices: priceSeries(input.data),
     fingerprint: { fills: fills.length, tradeCount: metrics.tradeCount, hash },
   };

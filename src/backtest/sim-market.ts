@@ -71,6 +71,7 @@ export class SimMarket {
   /** Rolling 30-day volume for the fee tiers: [time, notional] of each fill, oldest first. */
   readonly #volume: Array<{ at: number; notional: Decimal }> = [];
   #volumeTotal = ZERO;
+  #placed = 0;
   /** Latest path price per symbol, and whether the venue's quote still lags it (quotes are set lazily). */
   readonly #last = new Map<string, { price: number; stale: boolean }>();
 
@@ -111,8 +112,14 @@ export class SimMarket {
     }
   }
 
+  /** Orders placed so far (the engine rebuilds a bar's path when it changes). */
+  get placed(): number {
+    return this.#placed;
+  }
+
   /** Called by the venue when an order was placed. */
   track(report: VenueOrderReport): void {
+    this.#placed++;
     this.#tracked.set(report.venueOrderId, {
       updatedAt: report.updatedAt,
       state: report.venueState,

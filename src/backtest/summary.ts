@@ -25,6 +25,9 @@ export function summaryRows(r: BacktestResult): Array<[string, string]> {
     ['exposure', pct(m.exposure)],
     ['fees paid', m.feesPaid],
     ['orders denied', String(r.denied.length)],
+    ...(r.warnings.length > 0
+      ? [['warnings', `${r.warnings.length}, first: ${r.warnings[0] ?? ''}`] as [string, string]]
+      : []),
     ...r.strategies
       .filter((st) => st.errors > 0)
       .map((st): [string, string] => [`${st.id} errors`, `${st.errors} (${st.status}): ${st.lastError ?? ''}`]),

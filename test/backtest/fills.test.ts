@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/engine.ts';
+import type { Fill } from '../../src/model/fill.ts';
 import { factoryOf, HOUR, ScriptedStrategy, T0, tempDir, writeBars, type Action } from './helpers.ts';
 
 let dir: { dir: string; cleanup: () => void };
@@ -112,6 +113,44 @@ describe('fill models on bars', () => {
     );
     await runBacktest({ strategy: 's', data: [file] }, { createStrategy: factoryOf(strategy) });
     expect(strategy.fills[0]?.fee.toFixed()).toBe('0.969'); // 0.95 % below 50k of 30-day volume
+  });
+});
+
+describe('orders placed inside a bar', () => {
+  it('a sell placed on a fill mid-bar fills at its limit later in the same bar, not at the extreme', async () => {
+    class BuyThenSell extends ScriptedStrategy {
+      override async onFill(fill: Fill): Promise<void> {
+        super.onFill(fill);
+        if (fill.side === 'buy') await this.ctx.orders.limit('BTC-USD', 'sell', '1', '104', { reason: 'tp' });
+      }
+    }
+    const file = writeBars(dir.dir, [
+      [100, 101, 99, 100],
+      [102, 106, 98, 105], // up bar: O→L→H→C crosses 99 down, then 104 up
+      [105, 105, 104.5, 105],
+    ]);
+    const strategy = new BuyThenSell(
+      new Map([[0, (ctx) => ctx.orders.limit('BTC-USD', 'buy', '1', '99', { reason: 'dip' })]]),
+    );
+    await runBacktest({ strategy: 's', data: [file], feeRate: '0' }, { createStrategy: factoryOf(strategy) });
+    expect(strategy.fills.map((f) => `${f.side}@${f.price.toFixed()}`)).toEqual(['buy@99', 'sell@104']);
+    expect(strategy.fills[1]?.timestamp).toBeLessThan(T0 + 2 * HOUR);
+  });
+});
+
+describe('starting holdings', () => {
+  it('can be sold from the first bar and are valued at the first open', async () => {
+    const file = writeBars(dir.dir, BARS);
+    const strategy = new ScriptedStrategy(
+      new Map([[0, (ctx) => ctx.orders.market('BTC-USD', 'sell', '2', { reason: 'out' })]]),
+    );
+    const result = await runBacktest(
+      { strategy: 's', data: [file], feeRate: '0', cash: '0', holdings: { 'BTC-USD': '2' } },
+      { createStrategy: factoryOf(strategy) },
+    );
+    expect(result.metrics.startEquity).toBe(200); // 2 × the first close (100)
+    expect(strategy.fills.map((f) => `${f.side}@${f.price.toFixed()}`)).toEqual(['sell@102']);
+    expect(result.finalCash).toBe('204');
   });
 });
 

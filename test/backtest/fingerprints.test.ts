@@ -79,6 +79,7 @@ describe.skipIf(!present)('regression fingerprints of the built-in strategies on
           hash: r.fingerprint.hash,
         };
         expect(r.strategies.every((s) => s.errors === 0)).toBe(true);
+        expect(r.warnings).toEqual([]);
         expect(got).toEqual({ tradeCount: pin.tradeCount, fills: pin.fills, endEquity: pin.endEquity, hash: pin.hash });
       },
       60_000,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ZERO } from '../../src/core/decimal.ts';
 import type { Bar, Quote } from '../../src/model/market.ts';
 import type { Fill } from '../../src/model/fill.ts';
-import { Strategy } from '../../src/strategies/strategy.ts';
+import { Strategy, type HandlerResult } from '../../src/strategies/strategy.ts';
 import type { OrderResult, StrategyContext } from '../../src/strategies/types.ts';
 import type { StrategyFactory } from '../../src/backtest/engine.ts';
 
@@ -62,7 +62,7 @@ export class ScriptedStrategy extends Strategy<Record<string, never>> {
     if (result !== undefined) this.results.push(result);
   }
 
-  override onFill(fill: Fill): void {
+  override onFill(fill: Fill): HandlerResult {
     this.fills.push(fill);
   }
 }
