@@ -120,7 +120,7 @@ describe('orders placed inside a bar', () => {
   it('a sell placed on a fill mid-bar fills at its limit later in the same bar, not at the extreme', async () => {
     class BuyThenSell extends ScriptedStrategy {
       override async onFill(fill: Fill): Promise<void> {
-        super.onFill(fill);
+        await super.onFill(fill);
         if (fill.side === 'buy') await this.ctx.orders.limit('BTC-USD', 'sell', '1', '104', { reason: 'tp' });
       }
     }
