@@ -121,7 +121,9 @@ function renderStrategies(strategies) {
   );
 }
 
-function renderQuotes(quotes, now) {
+// Ages come from the session's feed status: quote timestamps may be venue (or replayed market) time.
+function renderQuotes(quotes, status) {
+  const ages = new Map(status.feeds.map((f) => [f.symbol, f.ageMs]));
   fillTable(
     'quotes',
     quotes.map((q) => [
@@ -129,7 +131,7 @@ function renderQuotes(quotes, now) {
       cell(usd(q.bid)),
       cell(usd(q.ask)),
       cell(q.spread.toFixed(2)),
-      cell(now !== undefined ? `${((now - q.timestamp) / 1000).toFixed(1)} s` : ''),
+      cell(ages.get(q.symbol) !== undefined ? `${(ages.get(q.symbol) / 1000).toFixed(1)} s` : '–'),
     ]),
     5,
     'no quotes yet',
@@ -235,7 +237,7 @@ async function poll() {
     renderChart();
     renderOrders(orders.open);
     renderStrategies(strategies.strategies);
-    renderQuotes(quotes.quotes, status.timestamp);
+    renderQuotes(quotes.quotes, status);
   } catch (err) {
     $('conn').textContent = `offline: ${err.message}`;
   }
@@ -268,7 +270,7 @@ function connect() {
     appendSample(m.portfolio.latest);
     renderOrders(m.openOrders);
     renderStrategies(m.strategies);
-    renderQuotes(m.quotes, m.status.timestamp);
+    renderQuotes(m.quotes, m.status);
   };
   ws.onclose = () => {
     startPolling();
