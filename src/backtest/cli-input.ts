@@ -46,6 +46,9 @@ export const BacktestFlagsSchema = z.object({
   from: IsoDate.optional(),
   to: IsoDate.optional(),
   cash: DecimalFlag.default('10000'),
+  holdings: z
+    .array(z.string().regex(/^[A-Za-z0-9]+-[A-Za-z]+=\d+(\.\d+)?$/, 'expected SYMBOL=quantity, e.g. BTC-USD=0.5'))
+    .optional(),
   feeRate: DecimalFlag.optional(),
   spreadBps: BpsFlag.optional(),
   slippageBps: BpsFlag.optional(),
@@ -114,6 +117,9 @@ export function backtestConfigFromFlags(raw: BacktestFlags): ParsedBacktestFlags
     ...(f.from !== undefined && { from: f.from }),
     ...(f.to !== undefined && { to: f.to }),
     cash: f.cash,
+    ...(f.holdings !== undefined && {
+      holdings: Object.fromEntries(f.holdings.map((h) => h.split('=') as [string, string])),
+    }),
     ...(f.feeRate !== undefined && { feeRate: f.feeRate }),
     ...(f.spreadBps !== undefined && { spreadBps: f.spreadBps }),
     ...(f.slippageBps !== undefined && { slippageBps: f.slippageBps }),

@@ -37,6 +37,10 @@ describe('backtest flags', () => {
     expect(() => backtestConfigFromFlags({ strategy: 'x', from: 'yesterday' })).toThrow(/--from "yesterday"/);
     expect(() => backtestConfigFromFlags({ strategy: 'x', feeRate: 'abc' })).toThrow(/--fee-rate "abc"/);
     expect(() => backtestConfigFromFlags({ strategy: 'x', param: ['novalue'] })).toThrow(ConfigError);
+    expect(() => backtestConfigFromFlags({ strategy: 'x', holdings: ['BTC=1'] })).toThrow(/--holdings/);
+    expect(backtestConfigFromFlags({ strategy: 'x', holdings: ['BTC-USD=0.5'] }).config.holdings).toEqual({
+      'BTC-USD': '0.5',
+    });
   });
 
   it('registers the commands with commander', () => {

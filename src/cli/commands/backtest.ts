@@ -64,6 +64,7 @@ export function register(program: Command): void {
     .option('--from <iso>', 'start (inclusive), e.g. 2025-06-01')
     .option('--to <iso>', 'end (exclusive)')
     .option('--cash <usd>', 'starting cash', '10000')
+    .option('--holdings <symbol=qty...>', 'starting holdings, e.g. BTC-USD=0.5 (valued at the first open)')
     .option('--fee-rate <ratio>', "flat fee ratio per fill, e.g. 0.001 (default: Robinhood's tiers by 30-day volume)")
     .option('--spread-bps <bps>', 'full spread around the price path (default 0)')
     .option('--slippage-bps <bps>', 'slippage on market orders (default 0)')
