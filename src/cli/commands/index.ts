@@ -30,6 +30,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./api.ts'),
   },
   { name: 'keys', description: 'Generate an Ed25519 key pair for the Robinhood API', load: () => import('./keys.ts') },
+  {
+    name: 'risk',
+    description: 'Print the risk limits in effect and, given bar files, VaR and Expected Shortfall',
+    load: () => import('./risk.ts'),
+  },
+  {
+    name: 'resume',
+    description: 'Lift a persisted drawdown or daily-loss halt so that the next start trades',
+    load: () => import('./resume.ts'),
+  },
   { name: 'config', description: 'Show or check the effective configuration', load: () => import('./config.ts') },
 ];
 
