@@ -3,7 +3,7 @@
 // the API shows positions and orders, and has no authentication.
 import { readFileSync } from 'node:fs';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { errorMessage } from '../core/errors.ts';
@@ -24,6 +24,11 @@ export interface WebServerOptions {
   readonly metrics?: Metrics;
   /** WebSocket push period (ms). Default 1000. */
   readonly pushIntervalMs?: number;
+  /**
+   * Serve the dashboard, the JSON API and /ws. Default true; false leaves only /metrics and /health/* (for a
+   * monitoring port separate from the dashboard's, e.g. config monitoring.metrics.port).
+   */
+  readonly dashboard?: boolean;
 }
 
 export interface WebServer {
@@ -53,12 +58,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const { source } = options;
   const metrics = options.metrics ?? new Metrics();
   const pushIntervalMs = options.pushIntervalMs ?? 1000;
-  const assets = new Map(
-    Object.entries(ASSETS).map(([route, a]) => [
-      route,
-      { body: readFileSync(new URL(a.file, PUBLIC_DIR)), type: a.type },
-    ]),
-  );
   const timers = new Set<NodeJS.Timeout>();
 
   const app = Fastify({ logger: false });
@@ -94,6 +93,38 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return reply.code(httpStatusOf(report)).send(report);
   });
 
+  if (options.dashboard ?? true) registerDashboard(app, source, pushIntervalMs, timers);
+
+  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const host = options.host ?? '127.0.0.1';
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    metrics,
+    close: async () => {
+      for (const t of timers) clearInterval(t);
+      timers.clear();
+      await app.close();
+    },
+  };
+}
+
+/** The JSON API, the WebSocket push and the page. */
+function registerDashboard(
+  app: FastifyInstance,
+  source: DashboardSource,
+  pushIntervalMs: number,
+  timers: Set<NodeJS.Timeout>,
+): void {
+  const assets = new Map(
+    Object.entries(ASSETS).map(([route, a]) => [
+      route,
+      { body: readFileSync(new URL(a.file, PUBLIC_DIR)), type: a.type },
+    ]),
+  );
   app.get('/api/status', () => statusView(source));
   app.get('/api/portfolio', async (request, reply) => {
     const query = parseQuery(PortfolioQuery, request.query, reply);
@@ -133,20 +164,4 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   for (const [route, asset] of assets) {
     app.get(route, (_request, reply) => reply.type(asset.type).send(asset.body));
   }
-
-  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  const host = options.host ?? '127.0.0.1';
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-
-  return {
-    url: `http://${urlHost}:${port}`,
-    metrics,
-    close: async () => {
-      for (const t of timers) clearInterval(t);
-      timers.clear();
-      await app.close();
-    },
-  };
 }

@@ -1,5 +1,5 @@
 // The dashboard in a real browser (Debian chromium through playwright-core), against the fake source.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -77,6 +77,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
     const shot = path.join(os.tmpdir(), `sherwood-dashboard-${process.pid}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     expect(existsSync(shot)).toBe(true);
+    // Kept for a human to look at with SHERWOOD_KEEP_SCREENSHOT=1; removed otherwise.
+    if (process.env['SHERWOOD_KEEP_SCREENSHOT'] === undefined) rmSync(shot, { force: true });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -224,3 +224,18 @@ describe('web server', () => {
     }
   });
 });
+
+describe('monitoring-only server', () => {
+  it('serves /metrics and /health but not the dashboard when dashboard is false', async () => {
+    server = await startWebServer({
+      port: 0,
+      source: new FakeDashboardSource(),
+      metrics: new Metrics({ defaultMetrics: false }),
+      dashboard: false,
+    });
+    expect((await get('/metrics')).status).toBe(200);
+    expect((await get('/health/ready')).status).toBe(200);
+    expect((await get('/api/status')).status).toBe(404);
+    expect((await get('/')).status).toBe(404);
+  });
+});
