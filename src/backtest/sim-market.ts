@@ -242,6 +242,12 @@ export class SimMarket {
       this.#volume.push({ at: e.timestamp, notional });
       this.#volumeTotal = this.#volumeTotal.plus(notional);
     }
+    this.rollVolume();
+  }
+
+  /** Drops fills older than 30 days from the account's volume (before each order: its fee tier is set then). */
+  rollVolume(): void {
+    if (!('tiers' in this.#options.fees)) return;
     const cutoff = this.#options.now() - THIRTY_DAYS_MS;
     while (this.#volume.length > 0 && (this.#volume[0]?.at ?? 0) < cutoff) {
       this.#volumeTotal = this.#volumeTotal.minus(this.#volume.shift()?.notional ?? ZERO);
@@ -268,6 +274,7 @@ class TrackingVenue extends SimulatedVenue {
 
   override async submitOrder(request: VenueOrderRequest): Promise<VenueOrderReport> {
     this.#market.freshen(request.symbol);
+    this.#market.rollVolume();
     const report = await super.submitOrder(request);
     this.#market.track(report);
     return report;

@@ -166,6 +166,24 @@ describe('denied orders', () => {
   });
 });
 
+describe('Robinhood fee tiers', () => {
+  it('follow the rolling 30-day volume: down a tier after $50k, back up when it ages out', async () => {
+    const flat: Array<readonly [number, number, number, number]> = [];
+    for (let i = 0; i < 800; i++) flat.push([60000, 60000, 60000, 60000]);
+    const file = writeBars(dir.dir, flat);
+    const strategy = new ScriptedStrategy(
+      new Map<number, Action>([
+        [0, (ctx) => ctx.orders.market('BTC-USD', 'buy', '1', { reason: 'a' })],
+        [5, (ctx) => ctx.orders.market('BTC-USD', 'sell', '1', { reason: 'b' })],
+        [760, (ctx) => ctx.orders.market('BTC-USD', 'buy', '0.5', { reason: 'c' })],
+      ]),
+    );
+    await runBacktest({ strategy: 's', data: [file], cash: '70000' }, { createStrategy: factoryOf(strategy) });
+    // 0.95 % under $50k of volume, 0.75 % from $50k, 0.95 % again once the first fills are 30 days old.
+    expect(strategy.fills.map((f) => f.fee.toFixed())).toEqual(['570', '450', '285']);
+  });
+});
+
 describe('no look-ahead', () => {
   it('shows a strategy each bar only after it closed, with the cache already holding it', async () => {
     const { strategy } = await run(new Map());
