@@ -74,6 +74,48 @@ describe.skipIf(!hasSample)('sherwood backtest (in-process)', () => {
   });
 });
 
+describe.skipIf(!hasSample)('sherwood backtest through commander', () => {
+  it('maps the flags (kebab-case, repeatable, variadic) and runs a built-in strategy', async () => {
+    const program = new Command().exitOverride();
+    register(program);
+    const json = path.join(dir.dir, 'c.json');
+    const log = console.log;
+    console.log = () => undefined;
+    try {
+      await program.parseAsync([
+        'node',
+        'sherwood',
+        'backtest',
+        '--strategy',
+        'trend',
+        '--param',
+        'fast=5',
+        '--param',
+        'slow=20',
+        '--from',
+        '2025-06-01',
+        '--to',
+        '2025-06-15',
+        '--fee-rate',
+        '0.001',
+        '--spread-bps',
+        '4',
+        '--json',
+        json,
+      ]);
+    } finally {
+      console.log = log;
+    }
+    const saved = JSON.parse(readFileSync(json, 'utf8')) as { config: Record<string, unknown> };
+    expect(saved.config).toMatchObject({
+      strategy: 'trend',
+      params: { fast: 5, slow: 20 },
+      feeRate: '0.001',
+      spreadBps: 4,
+    });
+  });
+});
+
 describe('parameter space', () => {
   it('expands ranges and lists; random draws are seeded and in range', () => {
     expect(parseAxis('fast=5:15:5').values).toEqual([5, 10, 15]);
