@@ -31,8 +31,8 @@ export interface MetricsOptions {
 
 /** Gauge codes: 0 RUNNING, 1 REDUCING, 2 HALTED. */
 export const STATE_CODE: Readonly<Record<ExecutionState, number>> = { RUNNING: 0, REDUCING: 1, HALTED: 2 };
-/** Gauge codes: 0 closed, 1 half_open, 2 open. */
-export const CIRCUIT_CODE: Readonly<Record<CircuitStatus['state'], number>> = { closed: 0, half_open: 1, open: 2 };
+/** Gauge codes: 0 closed, 1 half-open, 2 open. */
+export const CIRCUIT_CODE: Readonly<Record<CircuitStatus['state'], number>> = { closed: 0, 'half-open': 1, open: 2 };
 
 export class Metrics {
   readonly registry: Registry;
@@ -107,7 +107,7 @@ export class Metrics {
     });
     this.circuitState = new Gauge({
       name: `${p}circuit_state`,
-      help: 'Venue circuit breaker by endpoint group: 0 closed, 1 half_open, 2 open',
+      help: 'Venue circuit breaker by endpoint group: 0 closed, 1 half-open, 2 open',
       labelNames: ['group'],
       registers,
     });

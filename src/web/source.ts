@@ -21,7 +21,7 @@ export interface FeedStatus {
 /** The venue's circuit breaker for one endpoint group ('trading', 'market_data', 'account'). */
 export interface CircuitStatus {
   readonly group: string;
-  readonly state: 'closed' | 'half_open' | 'open';
+  readonly state: 'closed' | 'half-open' | 'open';
   readonly consecutiveFailures: number;
 }
 
