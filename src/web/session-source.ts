@@ -69,7 +69,8 @@ export function createSessionSource(parts: SessionSourceParts): DashboardSource 
         mode: parts.mode,
         venueUrl: parts.venueUrl,
         engineState: parts.engine.state,
-        ...(reason !== '' && { engineReason: reason }),
+        // The engine keeps a reason in every state ('started'); it only explains something when not RUNNING.
+        ...(parts.engine.state !== 'RUNNING' && reason !== '' && { engineReason: reason }),
         riskState: parts.risk.state,
         riskReasons: parts.risk.reasons(),
         timestamp: now,

@@ -267,7 +267,9 @@ function connect() {
     if (m.type !== 'snapshot') return;
     renderStatus(m.status);
     renderPortfolio(m.portfolio.snapshot);
-    appendSample(m.portfolio.latest);
+    // Each push is also a valuation: the curve keeps moving between (or without) the session's equity samples.
+    if (m.portfolio.latest) appendSample(m.portfolio.latest);
+    appendSample({ timestamp: m.portfolio.snapshot.timestamp, equity: m.portfolio.snapshot.account.equity });
     renderOrders(m.openOrders);
     renderStrategies(m.strategies);
     renderQuotes(m.quotes, m.status);
