@@ -17,6 +17,8 @@ import type { Store } from '../persistence/store.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { APPROVE_ALL, type RiskGate } from '../risk/risk-gate.ts';
 import type { RunnerTopics } from '../strategies/runner.ts';
+import type { Order } from '../model/order.ts';
+import type { TradingPair } from '../model/trading-pair.ts';
 import { StrategyRunner } from '../strategies/runner.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import { DEFAULT_FEE_TIERS } from '../venues/simulator/ledger.ts';
@@ -36,12 +38,30 @@ export interface BacktestRunOptions {
   /** Already-loaded data (the optimizer loads once for many runs). */
   readonly data?: LoadedData;
   readonly risk?: RiskGate;
+  /**
+   * Builds the risk gate from the backtest's own components (the RiskEngine needs its cache, portfolio and clock);
+   * takes precedence over `risk`. Its `updateEquity` is fed the equity at every bar close or quote.
+   */
+  readonly riskFactory?: (components: RiskComponents) => BacktestRisk;
   /** Called every `progressEvery` events with (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
   readonly progressEvery?: number;
 }
 
+/** What a risk gate may read in a backtest. */
+export interface RiskComponents {
+  readonly clock: SimulatedClock;
+  readonly market: MarketDataCache;
+  readonly portfolio: Portfolio;
+  readonly pairs: ReadonlyMap<string, TradingPair>;
+  readonly openOrders: () => Order[];
+  readonly store: Store;
+}
+
+export type BacktestRisk = RiskGate & { updateEquity?(equity: number, timestamp?: number): unknown };
+
 interface Wiring {
+  readonly risk: BacktestRisk;
   readonly clock: SimulatedClock;
   readonly market: SimMarket;
   readonly cache: MarketDataCache;
@@ -169,12 +189,23 @@ async function wire(config: BacktestConfig, data: LoadedData, options: BacktestR
   const cache = new MarketDataCache();
   const pairs = await market.venue.getTradingPairs();
   const pairOf = new Map(pairs.map((p) => [p.symbol, p]));
+  const risk: BacktestRisk =
+    options.riskFactory?.({
+      clock,
+      market: cache,
+      portfolio,
+      pairs: pairOf,
+      openOrders: () => execution.openOrders(),
+      store,
+    }) ??
+    options.risk ??
+    APPROVE_ALL;
   const runner = new StrategyRunner({
     clock,
     market: cache,
     portfolio,
     execution,
-    risk: options.risk ?? APPROVE_ALL,
+    risk,
     pairs: (symbol) => pairOf.get(symbol),
     store,
   });
@@ -207,7 +238,7 @@ async function wire(config: BacktestConfig, data: LoadedData, options: BacktestR
     ...(config.budget !== undefined && { budget: config.budget }),
   });
   await runner.start();
-  return { clock, market, cache, portfolio, execution, runner, store, bus, fills, denied };
+  return { risk, clock, market, cache, portfolio, execution, runner, store, bus, fills, denied };
 }
 
 /** Waits for every handler and order operation the last step started. */
@@ -292,6 +323,7 @@ async function replayBars(w: Wiring, bars: readonly Bar[], options: BacktestRunO
       w.cache.addBar(bar);
       w.portfolio.onBar(bar);
     }
+    w.risk.updateEquity?.(w.portfolio.equity(), close);
     for (const bar of group) {
       const p = w.runner.onBar(bar);
       if (p !== undefined) await p;
@@ -328,6 +360,7 @@ async function replayTicks(
       await sync(w);
       w.cache.updateQuote(q);
       w.portfolio.onQuote(q);
+      w.risk.updateEquity?.(w.portfolio.equity(), q.timestamp);
       const p = w.runner.onQuote(q);
       if (p !== undefined) await p;
     } else {

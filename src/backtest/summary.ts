@@ -1,4 +1,5 @@
 // The summary table a terminal shows at the end of a backtest.
+import { dec, toFixedPlaces } from '../core/decimal.ts';
 import type { BacktestResult } from './result.ts';
 
 const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
@@ -23,7 +24,7 @@ export function summaryRows(r: BacktestResult): Array<[string, string]> {
     ['win rate', pct(m.winRate)],
     ['profit factor', m.profitFactor === null ? 'inf' : m.profitFactor.toFixed(3)],
     ['exposure', pct(m.exposure)],
-    ['fees paid', m.feesPaid],
+    ['fees paid', toFixedPlaces(dec(m.feesPaid), 2)], // exact in the JSON; cents here
     ['orders denied', String(r.denied.length)],
     ...(r.warnings.length > 0
       ? [['warnings', `${r.warnings.length}, first: ${r.warnings[0] ?? ''}`] as [string, string]]

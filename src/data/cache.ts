@@ -80,7 +80,8 @@ export class MarketDataCache implements MarketView {
     if (last && last.timestamp === bar.timestamp) list[list.length - 1] = bar;
     else if (last && bar.timestamp < last.timestamp) return; // out of order: ignored, the feed reports it
     else list.push(bar);
-    if (list.length > this.#maxBars) list.splice(0, list.length - this.#maxBars);
+    // Trim in batches: dropping one bar per new bar would shift the whole list every time.
+    if (list.length >= this.#maxBars * 2) list.splice(0, list.length - this.#maxBars);
     s.updatedAt = Math.max(s.updatedAt, bar.timestamp + bar.intervalMs);
   }
 
@@ -95,7 +96,8 @@ export class MarketDataCache implements MarketView {
   }
   bars(symbol: string, intervalMs: number, count?: number): readonly Bar[] {
     const list = this.#state.get(symbol)?.bars.get(intervalMs) ?? [];
-    return count === undefined || count >= list.length ? list.slice() : list.slice(list.length - count);
+    const n = Math.min(count ?? this.#maxBars, this.#maxBars, list.length);
+    return list.slice(list.length - n);
   }
   price(symbol: string): number | undefined {
     const s = this.#state.get(symbol);

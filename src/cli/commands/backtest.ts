@@ -7,6 +7,8 @@ import { writeJson, writeReport } from '../../backtest/report.ts';
 import type { BacktestResult } from '../../backtest/result.ts';
 import { registryStrategyFactory } from '../../backtest/strategy-source.ts';
 import { formatSummary } from '../../backtest/summary.ts';
+import { RiskEngine } from '../../risk/risk-engine.ts';
+import { addConfigOptions, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
 
 export interface BacktestCommandIo {
   readonly log: (line: string) => void;
@@ -16,8 +18,13 @@ export interface BacktestCommandIo {
 }
 
 /** Runs the command from raw options; testable without spawning. Throws ConfigError (exit 2) on bad flags. */
-export async function runBacktestCommand(raw: BacktestFlags, io: BacktestCommandIo): Promise<BacktestResult> {
+export async function runBacktestCommand(
+  raw: BacktestFlags & ConfigCliOptions & { risk?: boolean },
+  io: BacktestCommandIo,
+): Promise<BacktestResult> {
   const { config, json, report } = backtestConfigFromFlags(raw);
+  // --risk: every order passes the RiskEngine with the configuration's `risk` limits, as in paper and live trading.
+  const riskConfig = raw.risk === true ? loadConfigFromOptions(raw).config.risk : undefined;
   const bar = io.tty
     ? new cliProgress.SingleBar({ format: 'backtest [{bar}] {percentage}% {value}/{total} events', hideCursor: true })
     : undefined;
@@ -25,6 +32,23 @@ export async function runBacktestCommand(raw: BacktestFlags, io: BacktestCommand
   try {
     const result = await runBacktest(config, {
       createStrategy: io.createStrategy ?? registryStrategyFactory,
+      ...(riskConfig !== undefined && {
+        riskFactory: (c) =>
+          new RiskEngine({
+            config: riskConfig,
+            clock: c.clock,
+            market: c.market,
+            portfolio: c.portfolio,
+            pairs: c.pairs,
+            openOrders: c.openOrders,
+            store: c.store,
+            onEvent: (e) => {
+              if (e.type === 'RiskStateChanged') {
+                io.log(`risk ${new Date(e.timestamp).toISOString()}: ${e.from} → ${e.state}: ${e.reasons.join('; ')}`);
+              }
+            },
+          }),
+      }),
       ...(bar !== undefined && {
         onProgress: (done: number, total: number) => {
           if (!started) {
@@ -54,7 +78,7 @@ export async function runBacktestCommand(raw: BacktestFlags, io: BacktestCommand
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('backtest')
     .description('Backtest a strategy on historical data through the live engine')
     .requiredOption('--strategy <name>', 'registry name of the strategy, or a path to a .ts/.js strategy file')
@@ -73,7 +97,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for ids (same inputs and seed → identical trades)', '1')
     .option('--json <file>', 'write the JSON result here')
     .option('--report <file.html>', 'write the HTML report here')
-    .action(async (opts: BacktestFlags) => {
-      await runBacktestCommand(opts, { log: (l) => console.log(l), tty: process.stdout.isTTY === true });
-    });
+    .option('--risk', "apply the configuration's risk limits (the RiskEngine) to every order");
+  addConfigOptions(command).action(async (opts: BacktestFlags & ConfigCliOptions & { risk?: boolean }) => {
+    await runBacktestCommand(opts, { log: (l) => console.log(l), tty: process.stdout.isTTY === true });
+  });
 }

@@ -25,6 +25,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./simulator.ts'),
   },
   {
+    name: 'backtest',
+    description: 'Backtest a strategy on historical data through the live engine',
+    load: () => import('./backtest.ts'),
+  },
+  {
+    name: 'optimize',
+    description: 'Search strategy parameters with parallel backtests; walk-forward out-of-sample check',
+    load: () => import('./optimize.ts'),
+  },
+  {
     name: 'api',
     description: 'Call the Robinhood Crypto API (credentials from ROBINHOOD_API_KEY and ROBINHOOD_PRIVATE_KEY)',
     load: () => import('./api.ts'),
