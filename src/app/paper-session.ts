@@ -23,6 +23,9 @@ import { RobinhoodClient } from '../venues/robinhood/client.ts';
 import { RobinhoodVenue } from '../venues/robinhood/venue.ts';
 import type { StrategyConfig } from '../config/schema.ts';
 import { startTradingNode, type TradingNode } from './trading-node.ts';
+import { Metrics } from '../monitoring/metrics.ts';
+import { createSessionSource } from '../web/session-source.ts';
+import { startWebServer } from '../web/server.ts';
 import { generateCredential, startSimulator, type SimulatorHandle } from '../venues/simulator/index.ts';
 
 /** What `npm start` runs on the embedded simulator when the configuration names no strategy. */
@@ -63,6 +66,8 @@ export interface PaperSession {
   readonly client: RobinhoodClient;
   readonly simulator: SimulatorHandle | undefined;
   readonly node: TradingNode;
+  /** Where the dashboard listens, when enabled. */
+  readonly dashboardUrl: string | undefined;
   /** Waits for pending strategy work and prints a status line. */
   refresh(): Promise<void>;
   stop(): Promise<void>;
@@ -127,8 +132,10 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
       );
     }
 
-    // 2. The client and the venue port over it.
+    // 2. The client and the venue port over it; every request is counted for /metrics.
+    const metrics = new Metrics();
     const client = new RobinhoodClient({
+      hooks: { onResponse: (e) => metrics.recordApiRequest(e) },
       apiKey,
       privateKey,
       baseUrl: url,
@@ -210,6 +217,51 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
       },
     });
     cleanups.push(() => node.stop());
+    cleanups.push(
+      bus.subscribe('order', (e) => {
+        if ('order' in e)
+          metrics.recordOrder({ strategyId: e.order.strategyId, side: e.order.side, status: e.order.status });
+      }),
+      bus.subscribe('fill', () => metrics.recordFill()),
+    );
+    const equityTimer = clock.setInterval(60_000, () => portfolio.sampleEquity());
+    cleanups.push(() => clock.cancel(equityTimer));
+
+    // 5. The dashboard and the Prometheus endpoint, from the same source.
+    const source = createSessionSource({
+      mode: config.app.mode,
+      venueUrl: url,
+      now: () => clock.now(),
+      startedAt: clock.now(),
+      staleAfterMs: config.market_data.stale_after_ms,
+      engine,
+      risk: node.risk,
+      portfolio,
+      runner: node.runner,
+      market: node.cache,
+      poller: node.poller,
+      circuits: () => client.health().circuits,
+      store,
+    });
+    const { dashboard, metrics: metricsConfig } = config.monitoring;
+    let dashboardUrl: string | undefined;
+    if (dashboard.enabled) {
+      const web = await startWebServer({ host: dashboard.host, port: dashboard.port, source, metrics });
+      cleanups.push(() => web.close());
+      dashboardUrl = web.url;
+      out(`dashboard on ${web.url}`);
+    }
+    if (metricsConfig.enabled) {
+      const web = await startWebServer({
+        host: dashboard.host,
+        port: metricsConfig.port,
+        source,
+        metrics,
+        dashboard: false,
+      });
+      cleanups.push(() => web.close());
+      out(`metrics on ${web.url}/metrics, health on ${web.url}/health/ready`);
+    }
 
     const status = (): void => {
       const prices = config.market_data.symbols
@@ -240,6 +292,7 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
       client,
       simulator,
       node,
+      dashboardUrl,
       refresh,
       stop: async () => {
         await refresh(); // a last status line, so even a short run shows where it ended

@@ -31,6 +31,9 @@ describe('paper session', () => {
         'simulator.speed=36000',
         'market_data.poll_interval_ms=250',
         'market_data.bar_interval_ms=1000',
+        'monitoring.dashboard.enabled=true',
+        'monitoring.dashboard.port=0',
+        'monitoring.metrics.enabled=false',
       ],
     });
     const lines: string[] = [];
@@ -67,6 +70,14 @@ describe('paper session', () => {
       });
     await until('books equal to the venue', () => differences().length === 0, 15_000);
     expect(differences()).toEqual([]);
+    // The dashboard serves the same books.
+    const portfolioJson = (await (await fetch(`${session.dashboardUrl!}/api/portfolio`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(JSON.stringify(portfolioJson)).toContain('BTC-USD');
+    const metricsText = await (await fetch(`${session.dashboardUrl!}/metrics`)).text();
+    expect(metricsText).toMatch(/sherwood_api_requests_total\{/);
     await session.stop();
     expect(lines.at(-1)).toMatch(/equity \d+\.\d{2}/);
   });

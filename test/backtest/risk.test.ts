@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBacktestCommand } from '../../src/cli/commands/backtest.ts';
 
-const base = { strategy: 'trend', symbols: ['BTC-USD'], feeRate: '0.001', risk: true } as const;
+const base = { strategy: 'trend', symbols: ['BTC-USD'], feeRate: '0.001', risk: true };
 
 describe('backtest with risk limits', () => {
   it('denies entries whose position risk exceeds max_position_risk, with the rule and the figures', async () => {

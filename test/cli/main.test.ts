@@ -62,12 +62,16 @@ describe('sherwood CLI', () => {
     const r = await run(['start', '--port', '0', '--duration', '3'], {
       SHERWOOD_APP__DATA_DIR: dataDir,
       SHERWOOD_APP__LOG_LEVEL: 'warn',
+      SHERWOOD_MONITORING__DASHBOARD__PORT: '0',
+      SHERWOOD_MONITORING__METRICS__PORT: '0',
     });
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Robinhood simulator on http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('reconciled: 0 adopted, 0 failed');
     expect(r.stdout).toMatch(/BTC-USD \d+\.\d{2}\/\d+\.\d{2}/);
+    expect(r.stdout).toMatch(/dashboard on http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stdout).toMatch(/metrics on http:\/\/127\.0\.0\.1:\d+\/metrics/);
     expect(r.stdout).toContain('stopped cleanly');
   });
 });
