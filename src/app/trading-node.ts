@@ -13,12 +13,13 @@ import { BestBidAskPoller, type BestBidAskFetcher } from '../data/best-bid-ask-p
 import { MarketDataCache } from '../data/cache.ts';
 import type { MarketDataEvent } from '../data/feed.ts';
 import type { ExecutionEngine } from '../execution/execution-engine.ts';
-import type { ExecutionLogger, ExecutionTopics } from '../execution/types.ts';
+import type { ExecutionLogger, ExecutionTopics, OrderRequest } from '../execution/types.ts';
 import type { Bar } from '../model/market.ts';
 import type { TradingPair } from '../model/trading-pair.ts';
 import type { Store } from '../persistence/store.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import { RiskEngine, type RiskEvent } from '../risk/risk-engine.ts';
+import { StopManager } from '../risk/stops.ts';
 import { createStrategy } from '../strategies/registry.ts';
 import { StrategyRunner } from '../strategies/runner.ts';
 
@@ -42,6 +43,7 @@ export interface TradingNodeOptions {
 export interface TradingNode {
   readonly cache: MarketDataCache;
   readonly risk: RiskEngine;
+  readonly stops: StopManager;
   readonly runner: StrategyRunner;
   readonly poller: BestBidAskPoller;
   /** Resolves when every market event handed to the strategies so far has been handled. */
@@ -54,7 +56,15 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
   const pairs = new Map(options.pairs.map((p) => [p.symbol, p]));
   const cache = new MarketDataCache();
 
+  // Default stop-loss / take-profit (and trailing) on every position, emulated from quotes; they survive restarts.
+  const stops = new StopManager({
+    stopLoss: config.risk.stop_loss_default,
+    takeProfit: config.risk.take_profit_default,
+    ...(config.risk.trailing_stop_default !== undefined && { trailing: config.risk.trailing_stop_default }),
+  });
+  await stops.load(store);
   const risk = new RiskEngine({
+    stops,
     config: config.risk,
     clock,
     market: cache,
@@ -96,11 +106,31 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
       .catch((err: unknown) => logger.error({ err: errorMessage(err), what }, 'strategy event failed'));
   };
 
+  // Stop state is saved after every change, one write at a time.
+  let saving: Promise<void> = Promise.resolve();
+  const saveStops = (): void => {
+    saving = saving
+      .then(() => stops.save(store, clock.now()))
+      .catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'saving stops failed'));
+  };
+  // An exit goes straight to execution: it only reduces a position, which every risk state allows.
+  const sendExit = (request: OrderRequest): void => {
+    logger.warn({ symbol: request.symbol, strategyId: request.strategyId, reason: request.reason }, 'stop exit');
+    engine
+      .submit(request)
+      .catch((err: unknown) => logger.error({ err: errorMessage(err), reason: request.reason }, 'stop exit failed'));
+  };
+
   const unsubscribe = [
     // The portfolio books the fill first, then its owner hears of it.
     bus.subscribe('fill', (m) => {
       portfolio.applyFill(m.fill, m.strategyId);
       risk.updateEquity(portfolio.equity());
+      if (m.strategyId !== undefined) {
+        const position = portfolio.position(m.fill.symbol, m.strategyId);
+        stops.onPosition(m.fill.symbol, m.strategyId, position.quantity, position.averageEntryPrice);
+        saveStops();
+      }
       deliver(() => runner.onFill(m), 'fill');
     }),
     bus.subscribe('order', (e) => deliver(() => runner.onOrderEvent(e), e.type)),
@@ -119,6 +149,11 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
       portfolio.onQuote(event.quote);
       risk.updateEquity(portfolio.equity());
       bars.addQuote(event.quote);
+      const exits = stops.onQuote(event.quote);
+      if (exits.length > 0) {
+        saveStops();
+        for (const exit of exits) sendExit(exit);
+      }
       deliver(() => runner.onQuote(event.quote), 'quote');
     } else if (event.type === 'status' && event.status.state === 'stale') {
       logger.warn({ status: event.status }, 'market data is stale');
@@ -141,6 +176,7 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
   return {
     cache,
     risk,
+    stops,
     runner,
     poller,
     idle: () => pending,
@@ -150,6 +186,8 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
       for (const u of unsubscribe) u();
       await pending;
       await runner.stop();
+      saveStops();
+      await saving;
       await risk.flush();
     },
   };

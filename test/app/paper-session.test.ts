@@ -81,4 +81,42 @@ describe('paper session', () => {
     await session.stop();
     expect(lines.at(-1)).toMatch(/equity \d+\.\d{2}/);
   });
+
+  it('attaches default stops to new positions and sends the exit when a quote crosses them', async () => {
+    const config = loadConfig({
+      cwd: dir,
+      env: {},
+      sets: [
+        `app.data_dir=${dir}`,
+        'simulator.port=0',
+        'simulator.speed=36000',
+        'market_data.poll_interval_ms=250',
+        'market_data.bar_interval_ms=1000',
+        'monitoring.metrics.enabled=false',
+        // levels so tight that the replayed market crosses one within seconds of any entry
+        'risk.stop_loss_default=0.0005',
+        'risk.take_profit_default=0.0005',
+      ],
+    });
+    const session = await startPaperSession({
+      config,
+      out: () => undefined,
+      logger: SILENT_LOGGER,
+      statusEveryMs: 60_000,
+    });
+    const isExit = (reason: string | null): boolean => /^(stop-loss|take-profit) hit: bid /.test(reason ?? '');
+    let found = false;
+    const deadline = Date.now() + 30_000;
+    try {
+      while (!found && Date.now() < deadline) {
+        found = (await session.engine.store.listOrders({})).some((o) => isExit(o.reason));
+        if (!found) await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await session.node.idle();
+      await session.engine.idle();
+      await session.stop();
+    }
+    expect(found).toBe(true);
+  });
 });
