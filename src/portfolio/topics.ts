@@ -1,4 +1,4 @@
-// The bus topics the portfolio reads and writes. Execution publishes fills on `execution.fill`, market data feeds
+// The bus topics the portfolio reads and writes. Execution publishes fills on `fill` (FillReceived), market data feeds
 // publish quotes and bars; the portfolio publishes position and equity events that risk, the journal and the web read.
 import type { Bar, Quote } from '../model/market.ts';
 import type { EquityUpdated, PositionEvent } from '../model/events.ts';
@@ -12,7 +12,7 @@ export interface FillMessage {
 
 export const PORTFOLIO_TOPICS = {
   /** In: a fill from execution (FillMessage). */
-  fill: 'execution.fill',
+  fill: 'fill',
   /** In: a best bid/ask; the mid marks the symbol. */
   quote: 'data.quote',
   /** In: a closed bar; its close marks the symbol at the bar's close time. */
@@ -25,7 +25,7 @@ export const PORTFOLIO_TOPICS = {
 
 // A type alias, not an interface: MessageBus<Topics> needs Topics to fit Record<string, unknown>.
 export type PortfolioTopics = {
-  'execution.fill': FillMessage;
+  fill: FillMessage;
   'data.quote': Quote;
   'data.bar': Bar;
   'portfolio.position': PositionEvent;

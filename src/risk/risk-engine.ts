@@ -6,6 +6,7 @@ import { dec, roundDown, toPlain, ZERO, type Decimal } from '../core/decimal.ts'
 import { assetOf } from '../portfolio/exposure.ts';
 import type { Clock } from '../core/clock.ts';
 import type { MarketView } from '../data/cache.ts';
+import { orderDenied } from '../execution/order-denied.ts';
 import type { ExecutionLogger, ExecutionState, OrderRequest } from '../execution/types.ts';
 import type { OrderDenied } from '../model/events.ts';
 import type { Order } from '../model/order.ts';
@@ -481,30 +482,5 @@ function remainingNotional(o: OpenOrder, price: number | undefined): Decimal {
 
 /** The OrderDenied event for a denied request (for the journal). */
 export function deniedEvent(request: OrderRequest, decision: Denial, timestamp: number): OrderDenied {
-  const opt = (v: unknown): Decimal | undefined => {
-    try {
-      return v === undefined ? undefined : dec(v as string);
-    } catch {
-      return undefined;
-    }
-  };
-  const quantity = opt(request.quantity);
-  const quoteAmount = opt(request.quoteAmount);
-  const limitPrice = opt(request.limitPrice);
-  const stopPrice = opt(request.stopPrice);
-  return {
-    type: 'OrderDenied',
-    timestamp,
-    symbol: request.symbol,
-    strategyId: request.strategyId,
-    side: request.side,
-    orderType: request.type,
-    ...(request.timeInForce !== undefined && { timeInForce: request.timeInForce }),
-    ...(quantity !== undefined && { quantity }),
-    ...(quoteAmount !== undefined && { quoteAmount }),
-    ...(limitPrice !== undefined && { limitPrice }),
-    ...(stopPrice !== undefined && { stopPrice }),
-    reason: decision.reason,
-    rule: decision.rule,
-  };
+  return orderDenied(request, decision.rule, decision.reason, timestamp);
 }

@@ -1,21 +1,11 @@
 // Builds the StrategyContext the runner hands to one strategy: its order factory (rounding through the pair, then
 // the runner's budget and risk checks), its view of the portfolio, timers and sizing.
 import type { Clock } from '../core/clock.ts';
-import {
-  dec,
-  maxDec,
-  minDec,
-  sumDec,
-  toPlain,
-  tryDec,
-  ZERO,
-  type Decimal,
-  type DecimalInput,
-} from '../core/decimal.ts';
+import { dec, maxDec, minDec, sumDec, toPlain, ZERO, type Decimal, type DecimalInput } from '../core/decimal.ts';
 import type { MarketView } from '../data/cache.ts';
 import { prepareOrder } from '../execution/prepare-order.ts';
+import { orderDenied } from '../execution/order-denied.ts';
 import type { OrderRequest } from '../execution/types.ts';
-import type { OrderDenied } from '../model/events.ts';
 import { isWorkingStatus, type Order, type OrderSide, type OrderType } from '../model/order.ts';
 import type { Position } from '../model/position.ts';
 import type { TradingPair } from '../model/trading-pair.ts';
@@ -203,28 +193,7 @@ export function createContext(host: ContextHost, spec: ContextSpec): StrategyCon
 }
 
 /** The OrderDenied event for a request that never reached execution. */
-export function denialOf(request: OrderRequest, rule: string, reason: string, timestamp: number): OrderDenied {
-  const d = (v: DecimalInput | undefined): Decimal | undefined => (v === undefined ? undefined : tryDec(v));
-  const quantity = d(request.quantity);
-  const quoteAmount = d(request.quoteAmount);
-  const limitPrice = d(request.limitPrice);
-  const stopPrice = d(request.stopPrice);
-  return {
-    type: 'OrderDenied',
-    timestamp,
-    symbol: request.symbol,
-    strategyId: request.strategyId,
-    side: request.side,
-    orderType: request.type,
-    ...(request.timeInForce !== undefined && { timeInForce: request.timeInForce }),
-    ...(quantity !== undefined && { quantity }),
-    ...(quoteAmount !== undefined && { quoteAmount }),
-    ...(limitPrice !== undefined && { limitPrice }),
-    ...(stopPrice !== undefined && { stopPrice }),
-    reason,
-    rule,
-  };
-}
+export const denialOf = orderDenied;
 
 export const plainOrUndefined = (v: Decimal | undefined): string | undefined =>
   v === undefined ? undefined : toPlain(v);

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { until } from '../support/until.ts';
 import { DEMO_STRATEGIES, startPaperSession } from '../../src/app/paper-session.ts';
 import { loadConfig } from '../../src/config/loader.ts';
 import { dec, toPlain, ZERO } from '../../src/core/decimal.ts';
@@ -11,14 +12,6 @@ import { SILENT_LOGGER } from '../../src/execution/types.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sherwood-paper-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function until(what: string, check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('paper session', () => {
   it('trades the demo strategies on the embedded simulator and keeps its books equal to the venue', async () => {
@@ -45,12 +38,7 @@ describe('paper session', () => {
     });
     try {
       expect(lines.some((l) => l.startsWith('no strategies configured: running the demo set'))).toBe(true);
-      await until('a few strategy orders', () => session.node.runner.stats().some((s) => s.orders >= 2), 30_000);
-      await until(
-        'fills',
-        () => session.engine.openOrders().length < session.node.runner.stats()[0]!.orders + 10,
-        5000,
-      );
+      await until('a few strategy orders', () => session.node.runner.stats().some((s) => s.orders >= 2), 30_000, 100);
     } finally {
       await session.node.idle();
       await session.engine.idle();
@@ -105,18 +93,15 @@ describe('paper session', () => {
       statusEveryMs: 60_000,
     });
     const isExit = (reason: string | null): boolean => /^(stop-loss|take-profit) hit: bid /.test(reason ?? '');
-    let found = false;
-    const deadline = Date.now() + 30_000;
+    const exitSent = async (): Promise<boolean> =>
+      (await session.engine.store.listOrders({})).some((o) => isExit(o.reason));
     try {
-      while (!found && Date.now() < deadline) {
-        found = (await session.engine.store.listOrders({})).some((o) => isExit(o.reason));
-        if (!found) await new Promise((r) => setTimeout(r, 200));
-      }
+      await until('a stop exit order', exitSent, 30_000, 200);
+      expect(await exitSent()).toBe(true);
     } finally {
       await session.node.idle();
       await session.engine.idle();
       await session.stop();
     }
-    expect(found).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../support/until.ts';
 import { LiveClock } from '../../src/core/clock.ts';
 import { dec, sumDec, toPlain } from '../../src/core/decimal.ts';
 import { RandomIdGenerator } from '../../src/core/ids.ts';
@@ -82,14 +83,6 @@ async function paper(sim: SimulatorHandle, sqlitePath = ':memory:'): Promise<Pap
     await store.close().catch(() => undefined);
   });
   return { sim, client, venue, store, engine, reconciler, events };
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const statusOf = (p: Paper, cid: string): OrderStatus | undefined => p.engine.getOrder(cid)?.status;
