@@ -12,7 +12,7 @@ import { MarketDataCache } from '../data/cache.ts';
 import { ExecutionEngine } from '../execution/execution-engine.ts';
 import type { ExecutionTopics } from '../execution/types.ts';
 import type { Bar } from '../model/market.ts';
-import { openStore } from '../persistence/open-store.ts';
+import { MemoryStore } from '../persistence/memory-store.ts';
 import type { Store } from '../persistence/store.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { APPROVE_ALL, type RiskGate } from '../risk/risk-gate.ts';
@@ -159,7 +159,7 @@ async function wire(config: BacktestConfig, data: LoadedData, options: BacktestR
     latencyMs: config.latencyMs,
     marketBuyCollar: config.marketBuyCollar,
   });
-  const store = await openStore({ driver: 'sqlite', sqlitePath: ':memory:', sqliteSynchronous: 'normal' });
+  const store = new MemoryStore();
   const bus = new MessageBus<Topics>();
   const execution = new ExecutionEngine({
     venue: market.venue,

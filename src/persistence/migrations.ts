@@ -3,7 +3,7 @@
 // (exact decimals: TEXT on SQLite, NUMERIC on PostgreSQL; ms timestamps: INTEGER vs BIGINT); queries are the same.
 import { Migrator, type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { PersistenceError, errorMessage } from '../core/errors.ts';
-import type { StoreDriver } from './store.ts';
+import type { SqlDriver } from './store.ts';
 
 export const MIGRATION_TABLE = 'sherwood_migration';
 export const MIGRATION_LOCK_TABLE = 'sherwood_migration_lock';
@@ -14,14 +14,14 @@ interface ColumnTypes {
   float: 'real' | 'double precision';
 }
 
-function columnTypes(driver: StoreDriver): ColumnTypes {
+function columnTypes(driver: SqlDriver): ColumnTypes {
   return driver === 'sqlite'
     ? { decimal: 'text', ms: 'integer', float: 'real' }
     : { decimal: 'numeric', ms: 'bigint', float: 'double precision' };
 }
 
 // The migrations get an untyped Kysely: they describe the schema, they do not rely on it.
-async function initialSchema(db: Kysely<unknown>, driver: StoreDriver): Promise<void> {
+async function initialSchema(db: Kysely<unknown>, driver: SqlDriver): Promise<void> {
   const t = columnTypes(driver);
   const createWithId = <T extends string>(name: T): CreateTableBuilder<T, 'id'> =>
     driver === 'sqlite'
@@ -133,18 +133,18 @@ async function initialSchema(db: Kysely<unknown>, driver: StoreDriver): Promise<
 }
 
 /** All migrations, by name, for one dialect. */
-export function migrations(driver: StoreDriver): Record<string, Migration> {
+export function migrations(driver: SqlDriver): Record<string, Migration> {
   return {
     '0001_initial': { up: (db: Kysely<unknown>) => initialSchema(db, driver) },
   };
 }
 
-export function migrationProvider(driver: StoreDriver): MigrationProvider {
+export function migrationProvider(driver: SqlDriver): MigrationProvider {
   return { getMigrations: () => Promise.resolve(migrations(driver)) };
 }
 
 /** Brings the schema up to date; safe to run on every start (already-applied migrations are skipped). */
-export async function migrateToLatest(db: Kysely<unknown>, driver: StoreDriver, schema?: string): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<unknown>, driver: SqlDriver, schema?: string): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: migrationProvider(driver),

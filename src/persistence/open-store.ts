@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ConfigError, PersistenceError, errorMessage } from '../core/errors.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
+import { openMemoryStore } from './memory-store.ts';
 import { SqlStore } from './sql-store.ts';
 import { SherwoodSqliteDialect } from './sqlite-dialect.ts';
 import type { Store } from './store.ts';
@@ -16,8 +17,11 @@ export const DEFAULT_SQLITE_PATH = './data/sherwood.db';
 
 export const StoreConfigSchema = z
   .object({
-    /** 'sqlite' (default: one file, nothing to install) or 'postgres' (several processes, scale-out). */
-    driver: z.enum(['sqlite', 'postgres']).default('sqlite'),
+    /**
+     * 'sqlite' (default: one file, nothing to install), 'postgres' (several processes, scale-out) or 'memory'
+     * (nothing kept after the process: backtests and tests).
+     */
+    driver: z.enum(['sqlite', 'postgres', 'memory']).default('sqlite'),
     /** SQLite file; its directory is created if missing. ':memory:' for a throw-away store. */
     sqlitePath: z.string().min(1).default(DEFAULT_SQLITE_PATH),
     /**
@@ -54,6 +58,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     throw new ConfigError(`invalid store config: ${z.prettifyError(parsed.error)}`, { issues: parsed.error.issues });
   }
   const c = parsed.data;
+  if (c.driver === 'memory') return openMemoryStore();
   return c.driver === 'sqlite' ? openSqlite(c) : openPostgres(c);
 }
 

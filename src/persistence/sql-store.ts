@@ -39,7 +39,7 @@ import {
   type OrderRecord,
   type PositionRecord,
   type Store,
-  type StoreDriver,
+  type SqlDriver,
   type StrategyStateRecord,
 } from './store.ts';
 
@@ -60,13 +60,13 @@ interface Scope {
 }
 
 export class SqlStore implements Store {
-  readonly driver: StoreDriver;
+  readonly driver: SqlDriver;
   readonly #db: Db;
   readonly #scope: Scope;
   readonly #inTransaction: boolean;
   #usable = true;
 
-  private constructor(driver: StoreDriver, db: Db, scope: Scope, inTransaction: boolean) {
+  private constructor(driver: SqlDriver, db: Db, scope: Scope, inTransaction: boolean) {
     this.driver = driver;
     this.#db = db;
     this.#scope = scope;
@@ -74,7 +74,7 @@ export class SqlStore implements Store {
   }
 
   /** Wraps an open, migrated database. `destroy` releases it (closes the file or ends the pool). */
-  static create(driver: StoreDriver, db: Db, destroy: () => Promise<void>): SqlStore {
+  static create(driver: SqlDriver, db: Db, destroy: () => Promise<void>): SqlStore {
     return new SqlStore(driver, db, { active: new AsyncLocalStorage<{ open: boolean }>(), destroy }, false);
   }
 

@@ -281,7 +281,9 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type StoreDriver = 'sqlite' | 'postgres';
+/** 'memory' keeps everything in the process (backtests, tests): fast, gone when the process ends. */
+export type StoreDriver = 'sqlite' | 'postgres' | 'memory';
+export type SqlDriver = Exclude<StoreDriver, 'memory'>;
 
 export function isVersionConflict(err: unknown): err is PersistenceError {
   return err instanceof PersistenceError && err.details.reason === 'version_conflict';
