@@ -173,13 +173,14 @@ export async function runPaper(data: LoadedData, config: PaperConfig, recorder: 
       await settle();
     };
     const quotes = quoteBuilder(data, config, now);
-    const push = async (symbol: string, q: PushedQuote): Promise<void> => {
-      const res = await fetch(`${sim.url}/_sim/market/price`, {
+    // Quotes of one instant go in one request: the simulator sets them all, then matches (no order sees half a market).
+    const push = async (batch: ReadonlyArray<PushedQuote & { readonly symbol: string }>): Promise<void> => {
+      const res = await fetch(`${sim.url}/_sim/market/quotes`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ symbol, ...q }),
+        body: JSON.stringify({ quotes: batch }),
       });
-      if (res.status !== 200) throw new Error(`quote push ${symbol}: HTTP ${res.status} ${await res.text()}`);
+      if (res.status !== 200) throw new Error(`quote push: HTTP ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
     };
 
@@ -196,9 +197,15 @@ export async function runPaper(data: LoadedData, config: PaperConfig, recorder: 
           })
           .sort((a, b) => a.timestamp - b.timestamp);
         const placed = recorder.orders.length;
-        for (const point of points) {
-          if (point.timestamp > clock.now()) clock.advanceTo(point.timestamp);
-          await push(point.symbol, quotes.path(point.symbol, point));
+        for (let k = 0; k < points.length;) {
+          const at = (points[k] as (typeof points)[number]).timestamp;
+          const batch: Array<PushedQuote & { symbol: string }> = [];
+          for (; k < points.length && (points[k] as (typeof points)[number]).timestamp === at; k++) {
+            const point = points[k] as (typeof points)[number];
+            batch.push({ symbol: point.symbol, ...quotes.path(point.symbol, point) });
+          }
+          if (at > clock.now()) clock.advanceTo(at);
+          await push(batch);
           await poll();
         }
         if (recorder.orders.length !== placed) {
@@ -220,7 +227,7 @@ export async function runPaper(data: LoadedData, config: PaperConfig, recorder: 
         if (tick.kind !== 'quote') throw new Error('the paper harness replays quotes, not trades');
         const q = tick.value;
         if (q.timestamp > clock.now()) clock.advanceTo(q.timestamp);
-        await push(q.symbol, quotes.quote(q));
+        await push([{ symbol: q.symbol, ...quotes.quote(q) }]);
         await poll();
         cache.updateQuote(q);
         portfolio.onQuote(q);

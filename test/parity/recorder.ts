@@ -89,6 +89,7 @@ export class OrderRecorder {
 /** Side, type, quantity and limit price of each order, in order: what must be equal exactly. */
 export function orderShape(rows: readonly OrderRow[]): string[] {
   return rows.map(
-    (r) => `${r.symbol} ${r.side} ${r.type} ${r.quantity}${r.limitPrice === null ? '' : ` @${r.limitPrice}`} ${r.outcome}`,
+    (r) =>
+      `${r.symbol} ${r.side} ${r.type} ${r.quantity}${r.limitPrice === null ? '' : ` @${r.limitPrice}`} ${r.outcome}`,
   );
 }

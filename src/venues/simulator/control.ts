@@ -13,12 +13,22 @@ export interface ControlTarget {
   step(ticks: number): void;
   setPrice(symbol: string, price: string, size?: string): void;
   setQuote(symbol: string, bid: string, ask: string, size?: string): void;
+  /** Several quotes at one instant: all are set before anything is matched (no order sees half a market). */
+  setQuotes(quotes: readonly QuoteUpdate[]): void;
   setFaults(spec: string): void;
   reset(): void;
   state(accountNumber?: string): ser.Json;
 }
 
 const num = z.union([z.string(), z.number()]).transform(String);
+const QuoteUpdateSchema = z
+  .object({ symbol: z.string(), price: num.optional(), bid: num.optional(), ask: num.optional(), size: num.optional() })
+  .refine((q) => q.price !== undefined || (q.bid !== undefined && q.ask !== undefined), {
+    message: 'Give price, or bid and ask.',
+    path: ['price'],
+  });
+/** A hand-set quote: a mid (spread from the model) or an exact bid and ask. */
+export type QuoteUpdate = z.output<typeof QuoteUpdateSchema>;
 const Schemas = {
   balance: z.object({ buying_power: num.optional(), holdings: z.record(z.string(), num).optional() }),
   step: z.object({ ticks: z.number().int().min(1).max(1_000_000).default(1) }),
@@ -30,6 +40,7 @@ const Schemas = {
     size: num.optional(),
   }),
   faults: z.object({ spec: z.string() }),
+  quotes: z.object({ quotes: z.array(QuoteUpdateSchema).min(1).max(1000) }),
 };
 
 function parse<T>(schema: z.ZodType<T>, body: Buffer): T {
@@ -84,6 +95,10 @@ export function handleControl(
     if (p.price !== undefined) target.setPrice(p.symbol, p.price, p.size);
     else if (p.bid !== undefined && p.ask !== undefined) target.setQuote(p.symbol, p.bid, p.ask, p.size);
     else throw validationErrors([{ detail: 'Give price, or bid and ask.', attr: 'price' }]);
+    return ok(target.state());
+  }
+  if (method === 'POST' && /^\/_sim\/market\/quotes\/?$/.test(path)) {
+    target.setQuotes(parse(Schemas.quotes, body).quotes);
     return ok(target.state());
   }
   if (method === 'POST' && /^\/_sim\/faults\/?$/.test(path)) {

@@ -162,6 +162,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       engine.process();
       marketStream.broadcast();
     },
+    setQuotes: (quotes) => {
+      // Every symbol is checked before any is set: a bad entry changes nothing.
+      for (const q of quotes) if (!engine.pairs.has(q.symbol)) throw notFound();
+      for (const q of quotes) {
+        if (q.bid !== undefined && q.ask !== undefined) market.setQuote(q.symbol, q.bid, q.ask, q.size);
+        else market.setPrice(q.symbol, q.price ?? '0', q.size);
+      }
+      engine.process();
+      marketStream.broadcast();
+    },
     setFaults: (spec) => {
       faults = parseFaultSpec(spec);
       engine.cancelDelayMs = faults.cancelDelayMs ?? baseCancelDelay;
