@@ -54,6 +54,13 @@ describe('backtest / paper parity on bars', () => {
     );
   }, 60_000);
 
+  // Without --fee-rate both sides pay Robinhood's v2 tiers by 30-day volume. The simulator used to count volume
+  // forever (its tier only went down), so after a month of trading its fees fell below the backtester's rolling
+  // tier and everything sized from equity drifted apart: the simulator now rolls the window too.
+  it('trend with the fee tiers (rolling 30-day volume) over the whole BTC sample', async () => {
+    await expectParity({ paths: [BTC], strategy: 'trend', params: { fast: 5, slow: 20, fraction: 0.5 } }, 150);
+  }, 60_000);
+
   it('mean reversion (RSI or Bollinger) over two months of ETH', async () => {
     await expectParity(
       {

@@ -53,7 +53,15 @@ export interface EngineOptions {
   readonly failOrderChance?: number;
   readonly fill?: Partial<FillModel>;
   readonly feeTiers?: readonly FeeTier[];
+  /**
+   * The fee tier's volume counts only fills younger than this (ms): 30 days on the HTTP simulator. Unset, the volume
+   * only grows (the backtester keeps its own rolling window and sets it before each order).
+   */
+  readonly volumeWindowMs?: number;
 }
+
+/** The fee tiers' window: Robinhood's "30-day volume". */
+export const THIRTY_DAYS_MS = 30 * 24 * 3_600_000;
 
 export interface PlaceResult {
   readonly order: SimOrder;
@@ -73,6 +81,9 @@ export class MatchingEngine {
   readonly #random: Random;
   readonly #fill: FillModel;
   readonly #feeTiers: readonly FeeTier[];
+  readonly #volumeWindowMs: number | undefined;
+  /** Per account, the v2 fills still inside the volume window, oldest first. */
+  readonly #volume = new Map<string, Array<{ readonly at: number; readonly notional: Decimal }>>();
   cancelDelayMs: number;
   failOrderChance: number;
 
@@ -83,6 +94,7 @@ export class MatchingEngine {
     this.#random = options.random;
     this.#fill = { ...DEFAULT_FILL_MODEL, ...options.fill };
     this.#feeTiers = options.feeTiers ?? DEFAULT_FEE_TIERS;
+    this.#volumeWindowMs = options.volumeWindowMs;
     this.cancelDelayMs = options.cancelDelayMs ?? 1000;
     this.failOrderChance = options.failOrderChance ?? 0;
   }
@@ -106,7 +118,20 @@ export class MatchingEngine {
   }
 
   feeStatus(account: SimAccount): ReturnType<typeof feeStatus> {
+    this.#rollVolume(account);
     return feeStatus(account, this.#feeTiers);
+  }
+
+  /** Drops fills older than the window from the account's volume, so that its tier can go down as well as up. */
+  #rollVolume(account: SimAccount): void {
+    const list = this.#volume.get(account.accountNumber);
+    if (this.#volumeWindowMs === undefined || list === undefined) return;
+    const cutoff = this.#now() - this.#volumeWindowMs;
+    let dropped = 0;
+    for (; dropped < list.length && (list[dropped]?.at ?? 0) < cutoff; dropped++) {
+      account.thirtyDayVolume = account.thirtyDayVolume.minus(list[dropped]?.notional ?? ZERO);
+    }
+    if (dropped > 0) list.splice(0, dropped);
   }
 
   /** Sets cash (buying power before reservations) and, optionally, holdings. */
@@ -298,7 +323,14 @@ export class MatchingEngine {
       adjustHolding(account, order.assetCode, quantity.neg());
       account.cash = account.cash.plus(notional).minus(fee);
     }
-    if (order.version === 2) account.thirtyDayVolume = account.thirtyDayVolume.plus(notional);
+    if (order.version === 2) {
+      account.thirtyDayVolume = account.thirtyDayVolume.plus(notional);
+      if (this.#volumeWindowMs !== undefined) {
+        const list = this.#volume.get(account.accountNumber) ?? [];
+        list.push({ at: now, notional });
+        this.#volume.set(account.accountNumber, list);
+      }
+    }
     order.executions.push({ price, quantity, fee, timestamp: now });
     order.filledQuantity = order.filledQuantity.plus(quantity);
     order.filledNotional = order.filledNotional.plus(notional);
@@ -344,6 +376,7 @@ export class MatchingEngine {
   /** Drops all orders and accounts (control surface reset). */
   reset(): void {
     this.#accounts.clear();
+    this.#volume.clear();
     this.#orders.clear();
     this.#open.clear();
     this.#byClientId.clear();

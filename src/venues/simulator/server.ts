@@ -9,7 +9,7 @@ import { authenticate, publicKeyFromBase64, type TimestampWindow } from './auth.
 import type { SimCredential } from './credentials.ts';
 import { handleControl, type ControlTarget } from './control.ts';
 import { loadSampleSources, loadTickSources } from './data-loader.ts';
-import { MatchingEngine, type FillModel } from './engine.ts';
+import { MatchingEngine, THIRTY_DAYS_MS, type FillModel } from './engine.ts';
 import { clientError, notFound, serverError, SimApiError } from './errors.ts';
 import { decideFault, NO_FAULTS, parseFaultSpec, type FaultConfig } from './faults.ts';
 import { buyingPower } from './ledger.ts';
@@ -121,6 +121,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     random: createRandom(seed),
     cancelDelayMs: faults.cancelDelayMs ?? baseCancelDelay,
     failOrderChance: faults.failOrders,
+    volumeWindowMs: THIRTY_DAYS_MS,
     ...(options.fill === undefined ? {} : { fill: options.fill }),
   });
   const faultRandom = createRandom(seed ^ 0xfa17);
