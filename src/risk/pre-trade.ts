@@ -33,6 +33,28 @@ export interface ResolvedOrder {
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const num = (x: number): string => toPlain(dec(Number(x.toPrecision(12))));
 
+let lastFloat = Number.NaN;
+let lastDecimal: Decimal = ZERO;
+
+/** A float price as an exact decimal of its 15 significant digits; the last one is remembered (quotes repeat). */
+function decimalOf(x: number): Decimal {
+  if (x !== lastFloat) {
+    lastDecimal = dec(Number(x.toPrecision(15)));
+    lastFloat = x;
+  }
+  return lastDecimal;
+}
+
+/**
+ * isMultipleOf without a division when the increment is a power of ten (every Robinhood pair): then a value is a
+ * multiple exactly when it has no more decimal places than the increment.
+ */
+function multipleOf(value: Decimal, increment: Decimal): boolean {
+  if (increment.c.length === 1 && increment.c[0] === 1 && increment.e <= 0)
+    return Math.max(0, value.c.length - 1 - value.e) <= -increment.e;
+  return isMultipleOf(value, increment);
+}
+
 function tryDecimal(v: unknown): Decimal | undefined {
   try {
     return v === undefined ? undefined : dec(v as string);
@@ -84,21 +106,21 @@ export function resolveOrder(
   const price =
     limitPrice ??
     (request.type === 'stop_loss' ? stopPrice : undefined) ??
-    dec(Number((taken && taken > 0 ? taken : reference).toPrecision(15)));
+    decimalOf(taken && taken > 0 ? taken : reference);
 
   const quantityIn = tryDecimal(request.quantity);
   const amountIn = tryDecimal(request.quoteAmount);
   if ((quantityIn === undefined) === (amountIn === undefined))
     return deny('order_size', 'give exactly one of quantity and quoteAmount (as decimals)');
-  if (quantityIn !== undefined && !isMultipleOf(quantityIn, pair.assetIncrement))
+  if (quantityIn !== undefined && !multipleOf(quantityIn, pair.assetIncrement))
     return deny(
       'asset_increment',
       `quantity ${toPlain(quantityIn)} is not a multiple of the pair's increment ${toPlain(pair.assetIncrement)}`,
       toPlain(quantityIn),
       toPlain(pair.assetIncrement),
     );
-  const raw = quantityIn ?? (amountIn as Decimal).div(price);
-  const quantity = roundDown(raw, pair.assetIncrement);
+  // A given quantity is already a multiple of the increment (checked above): rounding it would change nothing.
+  const quantity = quantityIn ?? roundDown((amountIn as Decimal).div(price), pair.assetIncrement);
   if (quantity.lt(pair.minOrderSize) || quantity.lte(ZERO))
     return deny(
       'min_order_size',

@@ -2,8 +2,7 @@
 // it reads the market cache, the portfolio and the open orders it was given, and time from the injected clock.
 // Layers, in order: engine state (drawdown, daily loss, operational halts) → pre-trade → funds → position →
 // portfolio → correlation. Only approvals change anything (the order-rate window); denials change nothing.
-import { dec, roundDown, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
-import { assetOf } from '../portfolio/exposure.ts';
+import { dec, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
 import type { Clock } from '../core/clock.ts';
 import type { MarketView } from '../data/cache.ts';
 import { orderDenied } from '../execution/order-denied.ts';
@@ -14,11 +13,13 @@ import type { Position } from '../model/position.ts';
 import type { TradingPair } from '../model/trading-pair.ts';
 import type { AppConfig } from '../config/schema.ts';
 import { DrawdownMonitor, type DrawdownReading } from './drawdown.ts';
-import { measureBook, type Holding } from './exposure-book.ts';
+import { BarReturns } from './bar-returns.ts';
+import { quantityNumber, type Holding } from './exposure-book.ts';
+import { checkExposure } from './exposure-check.ts';
 import { readPersistedHalt, writePersistedHalt, HALT_KEY, type HaltStore } from './halt-store.ts';
 import { checkTradable, deny, resolveOrder, type Denial, type ResolvedOrder } from './pre-trade.ts';
 import type { RiskDecision, RiskGate } from './risk-gate.ts';
-import { correlationWith, liveVar } from './market-risk.ts';
+import { LiveVar, type LiveVarCounters } from './live-var.ts';
 import type { StopManager } from './stops.ts';
 import type { VarReport } from './var.ts';
 
@@ -70,6 +71,11 @@ export interface RiskEngineOptions {
   readonly onEvent?: (event: RiskEvent) => void;
   /** Persists drawdown halts (kv key 'risk.halt'). */
   readonly store?: HaltStore;
+  /**
+   * Least clock time between two live VaR updates (default 0: every equity update, as live and paper want).
+   * Backtests pass e.g. one bar interval so that VaR does not dominate `updateEquity`.
+   */
+  readonly varEveryMs?: number;
 }
 
 export interface RiskMetrics {
@@ -82,7 +88,9 @@ export interface RiskMetrics {
   readonly dailyLoss: number;
   readonly approved: number;
   readonly denied: Readonly<Record<string, number>>;
+  /** The live VaR/ES as of the last equity update. */
   readonly var?: VarReport;
+  readonly varCounters?: LiveVarCounters;
 }
 
 /** Float slack so that a loss of exactly the limit (e.g. 1 − 108000/120000) counts as reaching it. */
@@ -100,12 +108,21 @@ export class RiskEngine implements RiskGate {
   readonly #approvals = new Map<string, number[]>();
   #approved = 0;
   readonly #denied: Record<string, number> = {};
-  #var: { key: string; report: VarReport | undefined } | undefined;
+  readonly #returns: BarReturns;
+  readonly #var: LiveVar;
+  readonly #maxNotional: Decimal;
   #pending: Promise<void> = Promise.resolve();
 
   constructor(options: RiskEngineOptions) {
     this.config = options.config;
     this.#o = options;
+    this.#returns = new BarReturns(options.market, options.config.bar_interval_ms);
+    this.#var = new LiveVar(this.#returns, {
+      intervalMs: options.config.bar_interval_ms,
+      lookback: options.config.var_lookback,
+      everyMs: options.varEveryMs ?? 0,
+    });
+    this.#maxNotional = dec(options.config.max_order_notional);
   }
 
   // ---- state -----------------------------------------------------------------------------------------------------
@@ -121,26 +138,31 @@ export class RiskEngine implements RiskGate {
 
   /** Re-reads the operational probes (also done on every check and equity update). */
   evaluate(): ExecutionState {
-    const p = this.#o.probes ?? {};
-    const set = (cause: HaltCause, on: boolean, reason: string): void => {
-      if (on) this.#causes.set(cause, { state: 'REDUCING', reason });
-      else this.#causes.delete(cause);
-    };
-    set('circuit_open', p.circuitOpen?.() ?? false, 'the API circuit breaker is open');
-    const diffs = p.reconciliationDifferences?.() ?? 0;
-    set('reconciliation', diffs > 0, `reconciliation found ${diffs} difference(s) with the venue`);
-    const drift = p.clockDriftMs?.() ?? 0;
-    set(
-      'clock_drift',
-      Math.abs(drift) > this.config.max_clock_drift_ms,
-      `clock drift ${drift} ms exceeds ${this.config.max_clock_drift_ms} ms`,
-    );
+    const p = this.#o.probes;
+    // Runs on every check and equity update: no allocation unless a probe reports trouble.
+    if (p !== undefined) {
+      if (p.circuitOpen?.()) this.#setOperational('circuit_open', 'the API circuit breaker is open');
+      else this.#causes.delete('circuit_open');
+      const diffs = p.reconciliationDifferences?.() ?? 0;
+      if (diffs > 0)
+        this.#setOperational('reconciliation', `reconciliation found ${diffs} difference(s) with the venue`);
+      else this.#causes.delete('reconciliation');
+      const drift = p.clockDriftMs?.() ?? 0;
+      if (Math.abs(drift) > this.config.max_clock_drift_ms)
+        this.#setOperational('clock_drift', `clock drift ${drift} ms exceeds ${this.config.max_clock_drift_ms} ms`);
+      else this.#causes.delete('clock_drift');
+    }
     return this.#publishState();
+  }
+
+  #setOperational(cause: HaltCause, reason: string): void {
+    if (this.#causes.get(cause)?.reason !== reason) this.#causes.set(cause, { state: 'REDUCING', reason });
   }
 
   #publishState(): ExecutionState {
     let next: ExecutionState = 'RUNNING';
-    for (const c of this.#causes.values()) if (STATE_CODE[c.state] > STATE_CODE[next]) next = c.state;
+    if (this.#causes.size > 0)
+      for (const c of this.#causes.values()) if (STATE_CODE[c.state] > STATE_CODE[next]) next = c.state;
     if (next !== this.#state) {
       const from = this.#state;
       this.#state = next;
@@ -178,7 +200,7 @@ export class RiskEngine implements RiskGate {
       this.#causes.delete('daily_loss'); // a new UTC day
     }
     this.evaluate();
-    this.#refreshVar();
+    this.#var.update(this.#o.portfolio.positions(), this.#o.market, equity, timestamp);
     return r;
   }
   #dailyDay = Number.NaN;
@@ -222,6 +244,7 @@ export class RiskEngine implements RiskGate {
 
   metrics(): RiskMetrics {
     const r = this.#drawdown.last;
+    const varReport = this.#var.report();
     return {
       state: this.#state,
       stateCode: STATE_CODE[this.#state],
@@ -231,24 +254,21 @@ export class RiskEngine implements RiskGate {
       dailyLoss: r?.dailyLoss ?? 0,
       approved: this.#approved,
       denied: { ...this.#denied },
-      ...(this.#var?.report && { var: this.#var.report }),
+      ...(varReport && { var: varReport }),
+      varCounters: this.#var.counters(),
     };
   }
 
-  /** VaR/ES of the live portfolio from the cached bars; recomputed only when holdings or bars changed. */
-  varReport(): VarReport | undefined {
-    this.#refreshVar();
-    return this.#var?.report;
+  /** The live VaR/ES as of the last equity update (kept current by `updateEquity`, see LiveVar). */
+  currentVar(): VarReport | undefined {
+    return this.#var.report();
   }
 
-  #refreshVar(): void {
-    const held = this.#o.portfolio.positions().filter((p) => p.quantity.gt(ZERO));
-    const { bar_interval_ms: interval, var_lookback: lookback } = this.config;
-    const key = held
-      .map((p) => `${p.symbol}:${p.quantity.toFixed()}:${this.#o.market.bars(p.symbol, interval, 1)[0]?.timestamp}`)
-      .join('|');
-    if (this.#var?.key === key) return;
-    this.#var = { key, report: liveVar(held, this.#o.market, this.#o.portfolio.equity(), interval, lookback) };
+  /** VaR/ES of the live portfolio now, from the cached bars (forces an update regardless of `varEveryMs`). */
+  varReport(): VarReport | undefined {
+    const now = this.#o.clock.now();
+    this.#var.update(this.#o.portfolio.positions(), this.#o.market, this.#o.portfolio.equity(), now, true);
+    return this.#var.report();
   }
 
   // ---- the gate --------------------------------------------------------------------------------------------------
@@ -257,9 +277,13 @@ export class RiskEngine implements RiskGate {
     const decision = this.#check(request);
     if (decision.approved) {
       this.#approved++;
-      const times = this.#approvals.get(request.strategyId) ?? [];
-      times.push(this.#o.clock.now());
-      this.#approvals.set(request.strategyId, times);
+      let times = this.#approvals.get(request.strategyId);
+      if (times === undefined) this.#approvals.set(request.strategyId, (times = []));
+      const now = this.#o.clock.now();
+      // Kept in time order (the clock does not go back; if it did, insert in place).
+      let i = times.length;
+      while (i > 0 && (times[i - 1] as number) > now) i--;
+      times.splice(i, 0, now);
     } else {
       this.#denied[decision.rule] = (this.#denied[decision.rule] ?? 0) + 1;
       this.#o.logger?.warn(
@@ -304,8 +328,7 @@ export class RiskEngine implements RiskGate {
     const order = resolveOrder(request, pair, this.#o.market, cfg.price_band);
     if ('approved' in order) return order;
 
-    const maxNotional = dec(cfg.max_order_notional);
-    if (order.notional.gt(maxNotional))
+    if (order.notional.gt(this.#maxNotional))
       return deny(
         'max_order_notional',
         `order value ${toPlain(order.notional)} exceeds max_order_notional ${cfg.max_order_notional}`,
@@ -320,8 +343,7 @@ export class RiskEngine implements RiskGate {
         String(open.length + 1),
         String(cfg.max_open_orders),
       );
-    const recent = (this.#approvals.get(request.strategyId) ?? []).filter((t) => t > now - cfg.order_rate_window_ms);
-    this.#approvals.set(request.strategyId, recent);
+    const recent = this.#recentApprovals(request.strategyId, now - cfg.order_rate_window_ms);
     if (recent.length + 1 > cfg.order_rate_limit)
       return deny(
         'order_rate',
@@ -334,6 +356,16 @@ export class RiskEngine implements RiskGate {
     if (funds) return funds;
     if (reducing) return { approved: true, request };
     return this.#checkExposure(request, order, open);
+  }
+
+  /** Approval times of a strategy after `cutoff` (older ones are dropped: they never count again). */
+  #recentApprovals(strategyId: string, cutoff: number): readonly number[] {
+    const times = this.#approvals.get(strategyId);
+    if (times === undefined) return [];
+    let expired = 0;
+    while (expired < times.length && (times[expired] as number) <= cutoff) expired++;
+    if (expired > 0) times.splice(0, expired);
+    return times;
   }
 
   #checkFunds(request: OrderRequest, order: ResolvedOrder, open: readonly OpenOrder[]): Denial | undefined {
@@ -367,102 +399,37 @@ export class RiskEngine implements RiskGate {
   /** The book as it would be with every open buy filled, at current prices (floats: valuations). */
   holdings(open: readonly OpenOrder[] = this.#o.openOrders?.() ?? []): Map<string, Holding> {
     const book = new Map<string, Holding>();
-    const add = (symbol: string, quantity: number): void => {
-      const price = this.#o.market.price(symbol) ?? 0;
-      const prev = book.get(symbol);
-      const stopFraction = this.#o.stops?.stopFraction(symbol, price) ?? this.config.stop_loss_default;
-      book.set(symbol, { symbol, price, stopFraction, quantity: (prev?.quantity ?? 0) + quantity });
-    };
-    for (const p of this.#o.portfolio.positions()) if (p.quantity.gt(ZERO)) add(p.symbol, Number(p.quantity.toFixed()));
+    for (const p of this.#o.portfolio.positions()) {
+      const q = quantityNumber(p.quantity);
+      if (q > 0) this.#addHolding(book, p.symbol, q);
+    }
     for (const o of open)
-      if (o.side === 'buy') add(o.symbol, Number(remainingQuantity(o, this.#o.market.price(o.symbol)).toFixed()));
+      if (o.side === 'buy')
+        this.#addHolding(book, o.symbol, Number(remainingQuantity(o, this.#o.market.price(o.symbol)).toFixed()));
     return book;
   }
 
+  #addHolding(book: Map<string, Holding>, symbol: string, quantity: number): void {
+    const price = this.#o.market.price(symbol) ?? 0;
+    const prev = book.get(symbol);
+    const stopFraction = this.#o.stops?.stopFraction(symbol, price) ?? this.config.stop_loss_default;
+    book.set(symbol, { symbol, price, stopFraction, quantity: (prev?.quantity ?? 0) + quantity });
+  }
+
   #checkExposure(request: OrderRequest, order: ResolvedOrder, open: readonly OpenOrder[]): RiskDecision {
-    const cfg = this.config;
     const equity = this.#o.portfolio.equity();
     if (!(equity > 0)) return deny('equity', `equity ${equity} is not positive: no new risk`, String(equity), '> 0');
-    const symbol = request.symbol;
-    const book = this.holdings(open);
-    const price = order.reference;
-    const planned = this.#o.stops?.plannedStopFraction(symbol, request.strategyId) ?? cfg.stop_loss_default;
-    const before = book.get(symbol);
-    const qty = Number(order.quantity.toFixed());
-    // The new quantity carries its own stop distance: split it into a second holding of the same symbol.
-    const after = new Map(book);
-    after.set(`${symbol}\u0000new`, { symbol, quantity: qty, price, stopFraction: planned });
-    const risk = measureBook(after.values(), equity);
-
-    const check = (rule: string, what: string, value: number, limit: number): Denial | undefined =>
-      value > limit + 1e-12
-        ? deny(
-            rule,
-            `${what} would be ${pct(value)} of equity; ${rule} is ${pct(limit)}`,
-            value.toFixed(6),
-            String(limit),
-          )
-        : undefined;
-    const denial =
-      check(
-        'max_position_risk',
-        `risk of the ${symbol} position (size × distance to the stop)`,
-        risk.positionRisk.get(symbol) ?? 0,
-        cfg.max_position_risk,
-      ) ??
-      check('max_portfolio_risk', 'total portfolio risk', risk.portfolioRisk, cfg.max_portfolio_risk) ??
-      check('max_gross_exposure', 'gross exposure', risk.grossExposure, cfg.max_gross_exposure) ??
-      check(
-        'max_asset_concentration',
-        `exposure to ${assetOf(symbol)}`,
-        risk.concentration.get(assetOf(symbol)) ?? 0,
-        cfg.max_asset_concentration,
-      );
-    if (denial) return denial;
-
-    const correlated = correlationWith(
-      symbol,
-      [...book.keys()],
-      this.#o.market,
-      cfg.bar_interval_ms,
-      cfg.correlation_lookback,
-    ).filter((c) => c.correlation > cfg.max_correlation);
-    if (correlated.length === 0) return { approved: true, request };
-    const names = correlated.map((c) => `${c.symbol} (${c.correlation.toFixed(3)})`).join(', ');
-    const worst = Math.max(...correlated.map((c) => c.correlation));
-    if (cfg.correlation_action === 'deny')
-      return deny(
-        'max_correlation',
-        `${symbol} correlates with held ${names} above max_correlation ${cfg.max_correlation}`,
-        worst.toFixed(4),
-        String(cfg.max_correlation),
-      );
-    // reduce: correlated holdings count as one position under max_position_risk; the order gets what room is left.
-    let clusterRisk = (before?.quantity ?? 0) * price * (before?.stopFraction ?? 0);
-    for (const c of correlated) {
-      const h = book.get(c.symbol);
-      if (h) clusterRisk += h.quantity * h.price * h.stopFraction;
-    }
-    const room = cfg.max_position_risk * equity - clusterRisk;
-    const fitted = room > 0 ? dec(Number((room / (price * planned)).toPrecision(15))) : ZERO;
-    const reduced = fitted.gt(order.quantity) ? order.quantity : roundDown(fitted, order.pair.assetIncrement);
-    if (reduced.lt(order.pair.minOrderSize) || reduced.lte(ZERO))
-      return deny(
-        'max_correlation',
-        `${symbol} correlates with held ${names}: no room left under max_position_risk for the correlated group`,
-        worst.toFixed(4),
-        String(cfg.max_correlation),
-      );
-    if (reduced.eq(order.quantity))
-      return { approved: true, request, adjustments: [`correlated with ${names}; fits the group's risk limit`] };
-    const { quoteAmount: _q, ...rest } = request;
-    return {
-      approved: true,
-      request: { ...rest, quantity: toPlain(reduced) },
-      adjustments: [
-        `quantity reduced from ${toPlain(order.quantity)} to ${toPlain(reduced)}: correlated with ${names}`,
-      ],
-    };
+    const planned =
+      this.#o.stops?.plannedStopFraction(request.symbol, request.strategyId) ?? this.config.stop_loss_default;
+    return checkExposure({
+      config: this.config,
+      returns: this.#returns,
+      request,
+      order,
+      book: this.holdings(open),
+      equity,
+      plannedStopFraction: planned,
+    });
   }
 }
 

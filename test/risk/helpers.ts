@@ -56,6 +56,7 @@ export function setup(
     pairs?: TradingPair[];
     probes?: OperationalProbes;
     stops?: StopManager;
+    varEveryMs?: number;
   } = {},
 ): Setup {
   const clock = new SimulatedClock(T0);
@@ -76,6 +77,7 @@ export function setup(
     onEvent: (e) => events.push(e),
     ...(options.probes && { probes: options.probes }),
     ...(options.stops && { stops: options.stops }),
+    ...(options.varEveryMs !== undefined && { varEveryMs: options.varEveryMs }),
   });
   return { clock, cache, portfolio, engine, events, open, pairs };
 }
