@@ -172,6 +172,10 @@ export async function runPaper(data: LoadedData, config: PaperConfig, recorder: 
       await execution.pollOnce();
       await settle();
     };
+    // Cancels settle on the simulator's next request: after the strategies reacted, poll only when one is pending.
+    const settleCancels = async (): Promise<void> => {
+      if (execution.openOrders().some((o) => execution.pendingCancel(o.clientOrderId) !== undefined)) await poll();
+    };
     const quotes = quoteBuilder(data, config, now);
     // Quotes of one instant go in one request: the simulator sets them all, then matches (no order sees half a market).
     const push = async (batch: ReadonlyArray<PushedQuote & { readonly symbol: string }>): Promise<void> => {
@@ -233,7 +237,7 @@ export async function runPaper(data: LoadedData, config: PaperConfig, recorder: 
         portfolio.onQuote(q);
         await runner.onQuote(q);
         await settle();
-        await poll();
+        await settleCancels();
       }
     }
     await runner.stop();
