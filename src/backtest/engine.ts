@@ -12,7 +12,7 @@ import { MarketDataCache } from '../data/cache.ts';
 import { ExecutionEngine } from '../execution/execution-engine.ts';
 import type { ExecutionTopics } from '../execution/types.ts';
 import type { Bar } from '../model/market.ts';
-import { MemoryStore } from '../persistence/memory-store.ts';
+import { MemoryDatabase, MemoryStore } from '../persistence/memory-store.ts';
 import type { Store } from '../persistence/store.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { APPROVE_ALL, type RiskGate } from '../risk/risk-gate.ts';
@@ -159,7 +159,8 @@ async function wire(config: BacktestConfig, data: LoadedData, options: BacktestR
     latencyMs: config.latencyMs,
     marketBuyCollar: config.marketBuyCollar,
   });
-  const store = new MemoryStore();
+  // Journal payloads are built fresh for each write and never changed: the store need not copy them.
+  const store = new MemoryStore(new MemoryDatabase({ copyPayloads: false }));
   const bus = new MessageBus<Topics>();
   const execution = new ExecutionEngine({
     venue: market.venue,
@@ -241,18 +242,26 @@ async function wire(config: BacktestConfig, data: LoadedData, options: BacktestR
   return { risk, clock, market, cache, portfolio, execution, runner, store, bus, fills, denied };
 }
 
-/** Waits for every handler and order operation the last step started. */
-async function settle(w: Wiring): Promise<void> {
-  await w.runner.idle();
-  await w.execution.idle();
+/**
+ * Waits for every handler and order operation the last step started. Undefined when nothing is pending: most bars
+ * involve no promise at all, and awaiting one per bar would cost more than the bar itself.
+ */
+function settle(w: Wiring): Promise<void> | undefined {
+  if (!w.runner.busy && !w.execution.busy) return undefined;
+  return (async () => {
+    await w.runner.idle();
+    await w.execution.idle();
+  })();
 }
 
 /** Tells the execution engine what the venue did (fills, cancels), then lets the strategies react. */
-async function sync(w: Wiring): Promise<void> {
+function sync(w: Wiring): Promise<void> | undefined {
   const reports = w.market.changedReports();
-  if (reports.length === 0) return;
-  for (const report of reports) await w.execution.applyReport(report, 'backtest venue');
-  await settle(w);
+  if (reports.length === 0) return undefined;
+  return (async () => {
+    for (const report of reports) await w.execution.applyReport(report, 'backtest venue');
+    await settle(w);
+  })();
 }
 
 function advance(clock: SimulatedClock, to: number): void {
@@ -328,10 +337,12 @@ async function replayBars(w: Wiring, bars: readonly Bar[], options: BacktestRunO
       const p = w.runner.onBar(bar);
       if (p !== undefined) await p;
     }
-    await settle(w);
+    const settled = settle(w);
+    if (settled !== undefined) await settled;
     // Cancels sent at the close settle now (after the latency, on the next steps otherwise).
     w.market.process();
-    await sync(w);
+    const synced = sync(w);
+    if (synced !== undefined) await synced;
     curve.push({ timestamp: close, equity: w.portfolio.equity(), inMarket: inMarket(w, symbols) });
     i = j;
     if (options.onProgress !== undefined && (i % every < group.length || i === bars.length))

@@ -170,6 +170,11 @@ export class ExecutionEngine {
     for (const t of this.#orders.values()) if (t.timer !== undefined) this.#clock.cancel(t.timer);
   }
 
+  /** Whether an order operation is still running (idle() would have to wait). */
+  get busy(): boolean {
+    return this.#locks.size > 0;
+  }
+
   /** Resolves when every order operation started so far has finished. */
   async idle(): Promise<void> {
     while (this.#locks.size > 0) await Promise.all([...this.#locks.values()]);

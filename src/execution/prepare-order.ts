@@ -13,8 +13,12 @@ import type { OrderRequest, PreparedOrder } from './types.ts';
 
 export type PrepareResult = { ok: true; order: PreparedOrder } | { ok: false; reason: string };
 
+// Helpers live at module level: a closure declared per call costs a name definition per order under tsx.
+function deny(reason: string): PrepareResult {
+  return { ok: false, reason };
+}
+
 export function prepareOrder(pair: TradingPair | undefined, request: OrderRequest): PrepareResult {
-  const deny = (reason: string): PrepareResult => ({ ok: false, reason });
   if (pair === undefined) return deny(`unknown symbol ${request.symbol}`);
   if (!canTrade(pair, request.side)) return deny(`${pair.symbol} is ${pair.status}: cannot ${request.side}`);
   if ((request.quantity === undefined) === (request.quoteAmount === undefined)) {

@@ -108,35 +108,40 @@ export interface NewOrder {
   readonly reason?: string;
 }
 
+function failOrder(input: NewOrder, message: string, field: string, value: unknown): never {
+  throw new ValidationError(`order ${input.clientOrderId}: ${message}`, {
+    clientOrderId: input.clientOrderId,
+    field,
+    value,
+  });
+}
+
+function positiveField(input: NewOrder, field: string, value: DecimalInput | undefined): Decimal | undefined {
+  if (value === undefined) return undefined;
+  const d = dec(value);
+  if (d.lte(ZERO)) failOrder(input, `${field} ${toPlain(d)} must be greater than 0`, field, toPlain(d));
+  return d;
+}
+
 /** Builds an order in status `created`, checking that the fields fit its type. Values are not rounded here. */
 export function createOrder(input: NewOrder): Order {
-  const fail = (message: string, field: string, value: unknown): never => {
-    throw new ValidationError(`order ${input.clientOrderId}: ${message}`, {
-      clientOrderId: input.clientOrderId,
-      field,
-      value,
-    });
-  };
-  const positive = (field: string, value: DecimalInput | undefined): Decimal | undefined => {
-    if (value === undefined) return undefined;
-    const d = dec(value);
-    if (d.lte(ZERO)) fail(`${field} ${toPlain(d)} must be greater than 0`, field, toPlain(d));
-    return d;
-  };
-  const quantity = positive('quantity', input.quantity);
-  const quoteAmount = positive('quoteAmount', input.quoteAmount);
-  const limitPrice = positive('limitPrice', input.limitPrice);
-  const stopPrice = positive('stopPrice', input.stopPrice);
+  const quantity = positiveField(input, 'quantity', input.quantity);
+  const quoteAmount = positiveField(input, 'quoteAmount', input.quoteAmount);
+  const limitPrice = positiveField(input, 'limitPrice', input.limitPrice);
+  const stopPrice = positiveField(input, 'stopPrice', input.stopPrice);
   if ((quantity === undefined) === (quoteAmount === undefined)) {
-    fail('give exactly one of quantity and quoteAmount', 'quantity', input.quantity ?? null);
+    failOrder(input, 'give exactly one of quantity and quoteAmount', 'quantity', input.quantity ?? null);
   }
   const needsLimit = input.type === 'limit' || input.type === 'stop_limit';
   const needsStop = input.type === 'stop_loss' || input.type === 'stop_limit';
-  if (needsLimit && !limitPrice) fail(`a ${input.type} order needs a limitPrice`, 'limitPrice', null);
-  if (!needsLimit && limitPrice) fail(`a ${input.type} order takes no limitPrice`, 'limitPrice', toPlain(limitPrice));
-  if (needsStop && !stopPrice) fail(`a ${input.type} order needs a stopPrice`, 'stopPrice', null);
-  if (!needsStop && stopPrice) fail(`a ${input.type} order takes no stopPrice`, 'stopPrice', toPlain(stopPrice));
-  if (!Number.isInteger(input.createdAt)) fail(`createdAt ${input.createdAt} must be integer ms`, 'createdAt', 0);
+  if (needsLimit && !limitPrice) failOrder(input, `a ${input.type} order needs a limitPrice`, 'limitPrice', null);
+  if (!needsLimit && limitPrice)
+    failOrder(input, `a ${input.type} order takes no limitPrice`, 'limitPrice', toPlain(limitPrice));
+  if (needsStop && !stopPrice) failOrder(input, `a ${input.type} order needs a stopPrice`, 'stopPrice', null);
+  if (!needsStop && stopPrice)
+    failOrder(input, `a ${input.type} order takes no stopPrice`, 'stopPrice', toPlain(stopPrice));
+  if (!Number.isInteger(input.createdAt))
+    failOrder(input, `createdAt ${input.createdAt} must be integer ms`, 'createdAt', 0);
   return {
     clientOrderId: input.clientOrderId,
     symbol: input.symbol,
@@ -211,6 +216,14 @@ export function remainingQuantity(order: Order): Decimal | undefined {
   return order.quantity?.minus(order.filledQuantity);
 }
 
+function refuseFill(order: Order, fill: Fill, message: string, code: string): never {
+  throw new OrderError(`order ${order.clientOrderId}: ${message}`, code, {
+    clientOrderId: order.clientOrderId,
+    fillId: fill.id,
+    status: order.status,
+  });
+}
+
 /**
  * Adds a fill exactly. A working order (submitted, open, partially_filled, unknown) moves to `filled` when a quantity
  * order is complete and to `partially_filled` otherwise; a quote-amount order only becomes `filled` when the venue
@@ -220,35 +233,33 @@ export function remainingQuantity(order: Order): Decimal | undefined {
  * or side, a fill id already applied (DUPLICATE_FILL), and more than the order's quantity or quote amount (OVERFILL).
  */
 export function applyFill(order: Order, fill: Fill): Order {
-  const refuse = (message: string, code: string): never => {
-    throw new OrderError(`order ${order.clientOrderId}: ${message}`, code, {
-      clientOrderId: order.clientOrderId,
-      fillId: fill.id,
-      status: order.status,
-    });
-  };
   if (order.status === 'created' || order.status === 'rejected') {
-    refuse(`cannot take fill ${fill.id} in status ${order.status}`, 'FILL_NOT_ALLOWED');
+    refuseFill(order, fill, `cannot take fill ${fill.id} in status ${order.status}`, 'FILL_NOT_ALLOWED');
   }
   const sameOrder =
     fill.clientOrderId === order.clientOrderId ||
     (fill.orderId !== undefined && order.id !== undefined && fill.orderId === order.id);
-  if (!sameOrder) refuse(`fill ${fill.id} belongs to order ${fill.clientOrderId}`, 'FILL_MISMATCH');
+  if (!sameOrder) refuseFill(order, fill, `fill ${fill.id} belongs to order ${fill.clientOrderId}`, 'FILL_MISMATCH');
   if (fill.symbol !== order.symbol)
-    refuse(`fill ${fill.id} is for ${fill.symbol}, not ${order.symbol}`, 'FILL_MISMATCH');
-  if (fill.side !== order.side) refuse(`fill ${fill.id} is a ${fill.side}, the order a ${order.side}`, 'FILL_MISMATCH');
-  if (hasFill(order, fill.id)) refuse(`fill ${fill.id} was already applied`, 'DUPLICATE_FILL');
+    refuseFill(order, fill, `fill ${fill.id} is for ${fill.symbol}, not ${order.symbol}`, 'FILL_MISMATCH');
+  if (fill.side !== order.side)
+    refuseFill(order, fill, `fill ${fill.id} is a ${fill.side}, the order a ${order.side}`, 'FILL_MISMATCH');
+  if (hasFill(order, fill.id)) refuseFill(order, fill, `fill ${fill.id} was already applied`, 'DUPLICATE_FILL');
 
   const filledQuantity = order.filledQuantity.plus(fill.quantity);
   const filledNotional = order.filledNotional.plus(fillNotional(fill));
   if (order.quantity !== undefined && filledQuantity.gt(order.quantity)) {
-    refuse(
+    refuseFill(
+      order,
+      fill,
       `fill ${fill.id} of ${toPlain(fill.quantity)} would fill ${toPlain(filledQuantity)}, more than the order's ${toPlain(order.quantity)}`,
       'OVERFILL',
     );
   }
   if (order.quoteAmount !== undefined && filledNotional.gt(order.quoteAmount)) {
-    refuse(
+    refuseFill(
+      order,
+      fill,
       `fill ${fill.id} would bring the filled amount to ${toPlain(filledNotional)}, more than the order's ${toPlain(order.quoteAmount)}`,
       'OVERFILL',
     );

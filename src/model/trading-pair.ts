@@ -130,47 +130,55 @@ export interface OrderSizeProblem {
 
 /**
  * Checks a quantity (and, when known, a price) against the pair's limits; returns every problem found, empty when the
- * order is acceptable. Pass values already rounded: an unrounded value is reported, not silently fixed.
+ * order is acceptable. Pass values already rounded: an unrounded value is reported, not silently fixed. Messages are
+ * built only for a problem found: this runs on every order, and formatting decimals costs more than the checks.
  */
 export function validateOrderSize(pair: TradingPair, quantity: Decimal, price?: Decimal): OrderSizeProblem[] {
   const problems: OrderSizeProblem[] = [];
-  const q = toPlain(quantity);
-  const add = (code: OrderSizeProblemCode, message: string): void => {
-    problems.push({ code, message });
-  };
   if (quantity.lte(ZERO)) {
-    add('quantity_not_positive', `quantity ${q} must be greater than 0`);
+    problems.push({
+      code: 'quantity_not_positive',
+      message: `quantity ${toPlain(quantity)} must be greater than 0`,
+    });
   } else {
     if (!isMultipleOf(quantity, pair.assetIncrement)) {
-      add(
-        'quantity_precision',
-        `quantity ${q} is not a multiple of the pair's increment ${toPlain(pair.assetIncrement)}`,
-      );
+      problems.push({
+        code: 'quantity_precision',
+        message: `quantity ${toPlain(quantity)} is not a multiple of the pair's increment ${toPlain(pair.assetIncrement)}`,
+      });
     }
     if (quantity.lt(pair.minOrderSize)) {
-      add('quantity_below_minimum', `quantity ${q} is below the pair's minimum ${toPlain(pair.minOrderSize)}`);
+      problems.push({
+        code: 'quantity_below_minimum',
+        message: `quantity ${toPlain(quantity)} is below the pair's minimum ${toPlain(pair.minOrderSize)}`,
+      });
     }
     if (quantity.gt(pair.maxOrderSize)) {
-      add('quantity_above_maximum', `quantity ${q} is above the pair's maximum ${toPlain(pair.maxOrderSize)}`);
+      problems.push({
+        code: 'quantity_above_maximum',
+        message: `quantity ${toPlain(quantity)} is above the pair's maximum ${toPlain(pair.maxOrderSize)}`,
+      });
     }
   }
   if (price !== undefined) {
-    const p = toPlain(price);
     if (price.lte(ZERO)) {
-      add('price_not_positive', `price ${p} must be greater than 0`);
+      problems.push({
+        code: 'price_not_positive',
+        message: `price ${toPlain(price)} must be greater than 0`,
+      });
     } else {
       if (!isMultipleOf(price, pair.quoteIncrement)) {
-        add(
-          'price_precision',
-          `price ${p} is not a multiple of the pair's price increment ${toPlain(pair.quoteIncrement)}`,
-        );
+        problems.push({
+          code: 'price_precision',
+          message: `price ${toPlain(price)} is not a multiple of the pair's price increment ${toPlain(pair.quoteIncrement)}`,
+        });
       }
       const amount = quantity.times(price);
       if (pair.minOrderAmount !== undefined && quantity.gt(ZERO) && amount.lt(pair.minOrderAmount)) {
-        add(
-          'amount_below_minimum',
-          `order amount ${toPlain(amount)} ${pair.quoteCode} (quantity × price) is below the pair's minimum ${toPlain(pair.minOrderAmount)} ${pair.quoteCode}`,
-        );
+        problems.push({
+          code: 'amount_below_minimum',
+          message: `order amount ${toPlain(amount)} ${pair.quoteCode} (quantity × price) is below the pair's minimum ${toPlain(pair.minOrderAmount)} ${pair.quoteCode}`,
+        });
       }
     }
   }

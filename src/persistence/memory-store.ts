@@ -30,17 +30,26 @@ import {
 
 type Undo = () => void;
 
-/** Payloads are kept as their JSON text, as the SQL store does: later changes to the caller's object do not leak in. */
-const freeze = (value: JsonValue): string => JSON.stringify(value);
-const thaw = (text: string): JsonValue => JSON.parse(text) as JsonValue;
+/**
+ * Payloads are kept as their JSON text, as the SQL store does: later changes to the caller's object do not leak in.
+ * A database created with `copyPayloads: false` keeps journal payloads (order events, events) as the objects
+ * themselves, for writers that never change one after writing it (the backtester): the copy is most of a write's cost.
+ */
+type Kept = string | { readonly object: JsonValue };
 
 interface StoredEvent {
   readonly record: Omit<OrderEventRecord, 'payload'>;
-  readonly payload: string;
+  readonly payload: Kept;
+}
+
+export interface MemoryDatabaseOptions {
+  /** Copy JSON payloads on write (default true). */
+  readonly copyPayloads?: boolean;
 }
 
 /** The tables. Several stores may be opened on one database, like several connections to one file. */
 export class MemoryDatabase {
+  readonly copyPayloads: boolean;
   readonly orders = new Map<string, OrderRecord>();
   readonly byVenueId = new Map<string, string>();
   readonly orderEvents = new Map<string, StoredEvent[]>();
@@ -48,10 +57,19 @@ export class MemoryDatabase {
   readonly fillsByOrder = new Map<string, string[]>();
   readonly positions = new Map<string, PositionRecord>();
   readonly equity = new Map<string, EquityPoint>();
+  // Strategy state and key-values are always copied: their writers may keep changing the objects they saved.
   readonly strategyState = new Map<string, { state: string; updatedAt: number }>();
-  readonly events: { id: number; type: string; payload: string; createdAt: number }[] = [];
+  readonly events: { id: number; type: string; payload: Kept; createdAt: number }[] = [];
   readonly kv = new Map<string, { value: string; updatedAt: number }>();
   nextOrderEventId = 1;
+
+  constructor(options: MemoryDatabaseOptions = {}) {
+    this.copyPayloads = options.copyPayloads ?? true;
+  }
+
+  keep(value: JsonValue): Kept {
+    return this.copyPayloads ? JSON.stringify(value) : { object: value };
+  }
 
   /** Row counts by the SQL table names (what a test reads to check that nothing half-written remains). */
   rowCount(table: string): number {
@@ -208,7 +226,7 @@ export class MemoryStore implements Store {
 
   async orderEvents(clientOrderId: string): Promise<OrderEventRecord[]> {
     const list = this.#use().orderEvents.get(clientOrderId) ?? [];
-    return list.map((e) => ({ ...e.record, payload: thaw(e.payload) }));
+    return list.map((e) => ({ ...e.record, payload: read(e.payload) }));
   }
 
   async recordFill(fill: NewFill): Promise<boolean> {
@@ -317,19 +335,19 @@ export class MemoryStore implements Store {
 
   async saveStrategyState(strategyId: string, state: JsonValue, updatedAt: number): Promise<void> {
     const db = this.#use();
-    this.#set(db.strategyState, strategyId, { state: freeze(state), updatedAt });
+    this.#set(db.strategyState, strategyId, { state: JSON.stringify(state), updatedAt });
     return;
   }
 
   async loadStrategyState(strategyId: string): Promise<StrategyStateRecord | undefined> {
     const row = this.#use().strategyState.get(strategyId);
-    return row === undefined ? undefined : { strategyId, state: thaw(row.state), updatedAt: row.updatedAt };
+    return row === undefined ? undefined : { strategyId, state: read(row.state), updatedAt: row.updatedAt };
   }
 
   async appendEvent(event: JournalEventInput): Promise<number> {
     const db = this.#use();
     const id = db.events.length + 1;
-    db.events.push({ id, type: event.type, payload: freeze(event.payload), createdAt: event.createdAt });
+    db.events.push({ id, type: event.type, payload: db.keep(event.payload), createdAt: event.createdAt });
     this.#undo?.push(() => void db.events.pop());
     return id;
   }
@@ -340,7 +358,7 @@ export class MemoryStore implements Store {
       if (filter.type !== undefined && e.type !== filter.type) continue;
       if (filter.afterId !== undefined && e.id <= filter.afterId) continue;
       if (filter.since !== undefined && e.createdAt < filter.since) continue;
-      out.push({ id: e.id, type: e.type, payload: thaw(e.payload), createdAt: e.createdAt });
+      out.push({ id: e.id, type: e.type, payload: read(e.payload), createdAt: e.createdAt });
       if (filter.limit !== undefined && out.length >= filter.limit) break;
     }
     return out;
@@ -348,11 +366,11 @@ export class MemoryStore implements Store {
 
   async getKv(key: string): Promise<JsonValue | undefined> {
     const row = this.#use().kv.get(key);
-    return row === undefined ? undefined : thaw(row.value);
+    return row === undefined ? undefined : read(row.value);
   }
 
   async setKv(key: string, value: JsonValue, updatedAt: number): Promise<void> {
-    this.#set(this.#use().kv, key, { value: freeze(value), updatedAt });
+    this.#set(this.#use().kv, key, { value: JSON.stringify(value), updatedAt });
     return;
   }
 
@@ -422,7 +440,7 @@ export class MemoryStore implements Store {
     const { payload, ...rest } = e;
     list.push({
       record: { ...rest, id: db.nextOrderEventId++, clientOrderId, seq: list.length + 1 },
-      payload: freeze(payload),
+      payload: db.keep(payload),
     });
     const events = list;
     this.#undo?.push(() => {
@@ -448,6 +466,10 @@ export function openMemoryStore(db?: MemoryDatabase): Store {
 
 function failure(message: string, details: Record<string, unknown>): PersistenceError {
   return new PersistenceError(message, details);
+}
+
+function read(kept: Kept): JsonValue {
+  return typeof kept === 'string' ? (JSON.parse(kept) as JsonValue) : kept.object;
 }
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

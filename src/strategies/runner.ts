@@ -238,6 +238,11 @@ export class StrategyRunner {
     }
   }
 
+  /** Whether a handler, order request or journal write is still running (idle() would have to wait). */
+  get busy(): boolean {
+    return this.#pending.size > 0;
+  }
+
   /** Resolves when every handler, order request and journal write started so far has finished. */
   async idle(): Promise<void> {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);

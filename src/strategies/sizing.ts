@@ -1,5 +1,5 @@
 // Position sizing. The default is a fixed fraction of capital; the risk engine may later size or cap further.
-import { dec, minDec, ZERO, type Decimal } from '../core/decimal.ts';
+import { dec, divideToPlaces, minDec, ZERO, type Decimal } from '../core/decimal.ts';
 import { ValidationError } from '../core/errors.ts';
 
 /**
@@ -15,5 +15,5 @@ export function fixedFractionQuantity(capital: Decimal, fraction: number, price:
   if (available !== undefined) amount = minDec(amount, available);
   if (amount.lte(ZERO)) return ZERO;
   // 12 significant places is far below any asset increment; the factory rounds down to the pair's.
-  return amount.div(dec(price)).round(12, 0);
+  return divideToPlaces(amount, dec(price), 12, 'down');
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parse } from 'lossless-json';
 import {
   dec,
@@ -48,6 +49,27 @@ describe('decimal', () => {
     expect(toPlain(roundToIncrement(dec('101.3'), '0.5', 'down'))).toBe('101');
     expect(toPlain(roundToIncrement(dec('101.3'), '0.5', 'up'))).toBe('101.5');
     expect(toPlain(roundToIncrement(dec('7'), '5', 'half-even'))).toBe('5');
+  });
+
+  it('rounds to a power-of-ten increment exactly as dividing by it would, in every mode', () => {
+    const modes = ['down', 'up', 'half-even', 'half-up'] as const;
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }),
+        fc.integer({ min: 0, max: 14 }),
+        fc.integer({ min: -3, max: 10 }),
+        fc.constantFrom(...modes),
+        (digits, scale, places, mode) => {
+          const value = dec(digits).div(dec(10).pow(scale));
+          const inc = dec(10).pow(-places);
+          const rm = ({ down: 0, 'half-up': 1, 'half-even': 2, up: 3 } as const)[mode];
+          const expected = value.div(inc).round(0, rm).times(inc);
+          expect(roundToIncrement(value, inc, mode).eq(expected)).toBe(true);
+          expect(isMultipleOf(value, inc)).toBe(value.mod(inc).eq(dec(0)));
+        },
+      ),
+      { seed: 7, numRuns: 500 },
+    );
   });
 
   it('checks multiples and counts decimal places', () => {

@@ -74,3 +74,18 @@ describe('memory store', () => {
     expect(await store.orderEvents('a')).toHaveLength(1);
   });
 });
+
+describe('memory store without payload copies', () => {
+  it('keeps journal payloads as given but still copies strategy state and key-values', async () => {
+    const store = new MemoryStore(new MemoryDatabase({ copyPayloads: false }));
+    const payload = { n: 1 };
+    await store.appendEvent({ type: 'Note', payload, createdAt: 1 });
+    const state = { n: 1 };
+    await store.saveStrategyState('s', state, 1);
+    await store.setKv('k', state, 1);
+    state.n = 2;
+    expect((await store.listEvents())[0]?.payload).toBe(payload);
+    expect((await store.loadStrategyState('s'))?.state).toEqual({ n: 1 });
+    expect(await store.getKv('k')).toEqual({ n: 1 });
+  });
+});

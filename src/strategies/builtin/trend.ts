@@ -84,13 +84,15 @@ export class TrendStrategy extends Strategy<TrendParams> {
     s.relation = relation;
     const position = this.ctx.portfolio.quantity(bar.symbol);
     const long = position.gt(ZERO);
-    const name = this.params.average.toUpperCase();
-    const values = `${name}(${this.params.fast})=${fmt(fast)} ${name}(${this.params.slow})=${fmt(slow)}`;
 
     if (long && s.stop !== undefined && bar.low <= s.stop) {
       const stop = s.stop;
       s.stop = undefined;
-      return this.#sell(bar, position, `ATR stop: low ${fmt(bar.low)} reached stop ${fmt(stop)} (${values})`);
+      return this.#sell(
+        bar,
+        position,
+        `ATR stop: low ${fmt(bar.low)} reached stop ${fmt(stop)} (${this.#values(fast, slow)})`,
+      );
     }
     if (previous === undefined || relation === previous) return;
     if (relation === 'above' && !long) {
@@ -98,12 +100,26 @@ export class TrendStrategy extends Strategy<TrendParams> {
       if (quantity.lte(ZERO)) return;
       if (atr !== null) s.stop = bar.close - this.params.atrStop * atr;
       const stop = s.stop === undefined ? '' : `, stop ${fmt(s.stop)} (${this.params.atrStop}×ATR ${fmt(atr ?? 0)})`;
-      return this.#buy(bar, quantity, `${values}: fast crossed above slow at close ${fmt(bar.close)}${stop}`);
+      return this.#buy(
+        bar,
+        quantity,
+        `${this.#values(fast, slow)}: fast crossed above slow at close ${fmt(bar.close)}${stop}`,
+      );
     }
     if (relation === 'below' && long) {
       s.stop = undefined;
-      return this.#sell(bar, position, `${values}: fast crossed below slow at close ${fmt(bar.close)}`);
+      return this.#sell(
+        bar,
+        position,
+        `${this.#values(fast, slow)}: fast crossed below slow at close ${fmt(bar.close)}`,
+      );
     }
+  }
+
+  /** The averages for an order's reason; built only for an order, formatting every bar would cost more than them. */
+  #values(fast: number, slow: number): string {
+    const name = this.params.average.toUpperCase();
+    return `${name}(${this.params.fast})=${fmt(fast)} ${name}(${this.params.slow})=${fmt(slow)}`;
   }
 
   async #buy(bar: Bar, quantity: Decimal, reason: string): Promise<void> {

@@ -274,7 +274,7 @@ export class MatchingEngine {
     const touch = this.#touch(quote, side, version);
     const size = side === 'buy' ? quote.askSize : quote.bidSize;
     const bps = Math.min(this.#fill.maxSlippageBps, this.#fill.slippageBps * Number(quantity.div(size).toFixed(8)));
-    const factor = dec(bps.toFixed(6)).div(dec('10000'));
+    const factor = dec(bps.toFixed(6)).times(BASIS_POINT);
     const price = side === 'buy' ? touch.times(factor.plus(ONE)) : touch.times(ONE.minus(factor));
     return roundToIncrement(price, pair.quoteIncrement, side === 'buy' ? 'up' : 'down');
   }
@@ -383,3 +383,5 @@ export class MatchingEngine {
     this.#fingerprints.clear();
   }
 }
+
+const BASIS_POINT = dec('0.0001');

@@ -1,7 +1,8 @@
 // The simulator's market: one current quote per pair, in exact decimals rounded to the pair's quote increment,
 // stepped through tick sources (bars or real quotes) or set by hand. Pure: no clock, seeded randomness only.
 import { dec, roundToIncrement, ZERO, type Decimal } from '../../core/decimal.ts';
-const TWO = dec('2');
+// Halving by multiplication is exact and far cheaper than a 40-digit division.
+const HALF = dec('0.5');
 import type { Random } from '../../core/random.ts';
 import type { SimPair } from './pairs.ts';
 import type { RawTick, TickSource } from './quote-path.ts';
@@ -131,7 +132,7 @@ export class MarketState {
       marketTime: state.quote.marketTime,
       bid: b,
       ask: a,
-      mid: b.plus(a).div(TWO),
+      mid: b.plus(a).times(HALF),
       bidSize: sz,
       askSize: sz,
       seq: ++this.#seq,
@@ -155,7 +156,7 @@ export class MarketState {
         marketTime: tick.timestamp,
         bid,
         ask,
-        mid: bid.plus(ask).div(TWO),
+        mid: bid.plus(ask).times(HALF),
         bidSize: this.#size(pair, tick.bidSize, mid),
         askSize: this.#size(pair, tick.askSize, mid),
         seq: ++this.#seq,
@@ -196,7 +197,7 @@ export class MarketState {
       marketTime,
       bid,
       ask,
-      mid: bid.plus(ask).div(TWO),
+      mid: bid.plus(ask).times(HALF),
       bidSize: size,
       askSize: size,
       seq: ++this.#seq,
