@@ -5,7 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { toNumber } from '../core/decimal.ts';
 import type { ExecutionState } from '../execution/types.ts';
 import type { OrderSide, OrderStatus } from '../model/order.ts';
-import type { CircuitStatus, DashboardSource } from '../web/source.ts';
+import type { CircuitStatus, DashboardSource, DashboardStatus } from '../web/source.ts';
 
 /** What the Robinhood transport's onResponse hook reports (RequestEvent). */
 export interface ApiRequestReport {
@@ -49,6 +49,10 @@ export class Metrics {
   readonly circuitState: Gauge<'group'>;
   readonly marketDataAge: Gauge<'symbol'>;
   readonly uptime: Gauge;
+  readonly riskVarRatio: Gauge<'method' | 'confidence'>;
+  readonly riskEsRatio: Gauge<'method' | 'confidence'>;
+  readonly riskVarValue: Gauge<'method' | 'confidence'>;
+  readonly riskEsValue: Gauge<'method' | 'confidence'>;
   /** Last cumulative denial count seen per rule, so the counter grows by the difference. */
   readonly #denialsSeen = new Map<string, number>();
 
@@ -118,6 +122,12 @@ export class Metrics {
       registers,
     });
     this.uptime = new Gauge({ name: `${p}uptime_seconds`, help: 'Time since the session started', registers });
+    const varGauge = (name: string, help: string): Gauge<'method' | 'confidence'> =>
+      new Gauge({ name: `${p}${name}`, help, labelNames: ['method', 'confidence'] as const, registers });
+    this.riskVarRatio = varGauge('risk_var_ratio', 'One-day Value at Risk, fraction of equity (historical|parametric)');
+    this.riskEsRatio = varGauge('risk_es_ratio', 'One-day Expected Shortfall, fraction of equity');
+    this.riskVarValue = varGauge('risk_var_value', 'One-day Value at Risk in quote currency');
+    this.riskEsValue = varGauge('risk_es_value', 'One-day Expected Shortfall in quote currency');
   }
 
   recordApiRequest(report: ApiRequestReport): void {
@@ -155,10 +165,30 @@ export class Metrics {
       if (f.ageMs !== undefined) this.marketDataAge.set({ symbol: f.symbol }, f.ageMs / 1000);
     }
     this.uptime.set(status.uptimeMs / 1000);
+    this.#updateVar(status.riskVar);
     for (const [rule, total] of Object.entries(status.riskDenials ?? {})) {
       const increase = total - (this.#denialsSeen.get(rule) ?? 0);
       if (increase > 0) this.orderDenials.inc({ rule }, increase);
       this.#denialsSeen.set(rule, total);
+    }
+  }
+
+  /** VaR/ES gauges per method and confidence; cleared when there is no figure (no positions, no bars). */
+  #updateVar(v: DashboardStatus['riskVar']): void {
+    for (const g of [this.riskVarRatio, this.riskEsRatio, this.riskVarValue, this.riskEsValue]) g.reset();
+    if (v === undefined) return;
+    for (const f of v.figures) {
+      const confidence = String(f.confidence);
+      for (const [method, varRatio, esRatio] of [
+        ['historical', f.historicalVar, f.historicalEs],
+        ['parametric', f.parametricVar, f.parametricEs],
+      ] as const) {
+        const labels = { method, confidence };
+        this.riskVarRatio.set(labels, varRatio);
+        this.riskEsRatio.set(labels, esRatio);
+        this.riskVarValue.set(labels, varRatio * v.value);
+        this.riskEsValue.set(labels, esRatio * v.value);
+      }
     }
   }
 

@@ -23,6 +23,14 @@ export class FakeDashboardSource implements DashboardSource {
   storeWritable = true;
   quoteAgeMs = 1_500;
   riskDenials: Record<string, number> = { max_position: 2, halted: 1 };
+  riskVar: DashboardStatus['riskVar'] = {
+    value: 100_000,
+    observations: 250,
+    figures: [
+      { confidence: 0.95, historicalVar: 0.042, historicalEs: 0.064, parametricVar: 0.048, parametricEs: 0.06 },
+      { confidence: 0.99, historicalVar: 0.088, historicalEs: 0.1025, parametricVar: 0.068, parametricEs: 0.079 },
+    ],
+  };
   #orders: Order[] = [];
   #quotes: Quote[] = [];
 
@@ -136,6 +144,7 @@ export class FakeDashboardSource implements DashboardSource {
       ],
       store: this.storeWritable ? { writable: true } : { writable: false, detail: 'SQLITE_READONLY' },
       riskDenials: this.riskDenials,
+      ...(this.riskVar && { riskVar: this.riskVar }),
     };
   }
 

@@ -92,6 +92,9 @@ export function createSessionSource(parts: SessionSourceParts): DashboardSource 
         })),
         store: await storeStatus(now),
         riskDenials: risk.denied,
+        ...(risk.var && {
+          riskVar: { value: risk.var.value, observations: risk.var.observations, figures: risk.var.figures },
+        }),
       };
     },
     portfolio(): DashboardPortfolio {

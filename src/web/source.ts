@@ -57,6 +57,22 @@ export interface DashboardStatus {
   readonly store: StoreStatus;
   /** Cumulative risk denials by rule (RiskEngine.metrics().denied); the metrics count their increase. */
   readonly riskDenials?: Readonly<Record<string, number>>;
+  /** The live one-day VaR/ES of the portfolio (RiskEngine.metrics().var); absent without positions or bars. */
+  readonly riskVar?: RiskVarStatus;
+}
+
+/** One-day VaR and ES as fractions of `value` (quote currency), per confidence and method. */
+export interface RiskVarStatus {
+  readonly value: number;
+  /** Returns the figures come from. */
+  readonly observations: number;
+  readonly figures: readonly {
+    readonly confidence: number;
+    readonly historicalVar: number;
+    readonly historicalEs: number;
+    readonly parametricVar: number;
+    readonly parametricEs: number;
+  }[];
 }
 
 export interface DashboardPortfolio {

@@ -62,6 +62,25 @@ function renderStatus(status) {
     'no checks',
   );
   for (const td of $('health').querySelectorAll('tbody td:nth-child(3)')) td.style.textAlign = 'left';
+  renderRiskVar(status.riskVar);
+}
+
+// VaR/ES as a fraction of equity and in quote currency: "4.21% (4,208.18)".
+function renderRiskVar(v) {
+  const both = (ratio) => `${pct(ratio)} (${usd(ratio * v.value)})`;
+  fillTable(
+    'risk-var',
+    (v?.figures ?? []).map((f) => [
+      cell(`${(f.confidence * 100).toFixed(0)}%`),
+      cell(both(f.historicalVar)),
+      cell(both(f.historicalEs)),
+      cell(both(f.parametricVar)),
+      cell(both(f.parametricEs)),
+    ]),
+    5,
+    'no figure (no positions or too few bars)',
+  );
+  $('risk-var-meta').textContent = v ? `${v.observations} returns · value ${usd(v.value)}` : '';
 }
 
 function renderPortfolio(snapshot) {
