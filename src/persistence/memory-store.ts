@@ -2,6 +2,7 @@
 // and tests, where nothing must outlive the process and a journal write must cost microseconds, not a query.
 // Transactions are atomic (an undo log rolls back every write of a failed one) but not isolated: a call on the outer
 // store while a transaction is open sees its writes. Writers in the engine are serialised per order already.
+/* eslint-disable @typescript-eslint/require-await -- async so that every failure is a rejection, as in the SQL store */
 import { ZERO } from '../core/decimal.ts';
 import { PersistenceError } from '../core/errors.ts';
 import { deriveFillId, sameFill } from './codec.ts';
