@@ -22,7 +22,7 @@ import { APPROVE_ALL } from '../../src/risk/risk-gate.ts';
 import { StrategyRunner, type RunnerTopics } from '../../src/strategies/runner.ts';
 import { RobinhoodClient } from '../../src/venues/robinhood/client.ts';
 import { RobinhoodVenue } from '../../src/venues/robinhood/venue.ts';
-import { generateCredential, startSimulator, type SimulatorHandle } from '../../src/venues/simulator/index.ts';
+import { generateCredential, startSimulator } from '../../src/venues/simulator/index.ts';
 import type { FillRow, OrderRecorder } from './recorder.ts';
 
 /**
@@ -65,7 +65,6 @@ export async function runPaper(data: LoadedData, config: PaperConfig, recorder: 
   const start = data.kind === 'bars' ? (data.bars[0]?.timestamp ?? 0) : (data.ticks[0]?.value.timestamp ?? 0);
   const clock = new SimulatedClock(start);
   const now = (): number => clock.now();
-  const exact = config.market.kind === 'backtest';
   const credential = generateCredential(config.cash);
   credential.account_number = ACCOUNT;
   if (config.feeRate !== undefined) credential.fee_ratio = config.feeRate;
@@ -344,5 +343,3 @@ function* stepGroups(bars: readonly Bar[]): Generator<Bar[]> {
     i = j;
   }
 }
-
-export type { SimulatorHandle };

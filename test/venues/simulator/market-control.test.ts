@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access -- raw JSON replies are checked field by field */
 // What the backtest/paper parity test needs from the simulator: quotes of one instant set together, and fee tiers
 // that follow the last 30 days of volume (as the backtester's do).
 import { afterEach, describe, expect, it } from 'vitest';
