@@ -7,7 +7,7 @@
 // status polling). Fills of one instant are compared in (time, client order id) order: polling returns them in the
 // venue's list order, the backtester in placement order; both are booked before the strategy hears of the next bar.
 import { describe, expect, it } from 'vitest';
-import { toPlain } from '../../src/core/decimal.ts';
+import { dec, toPlain } from '../../src/core/decimal.ts';
 import { fillLine, runParity, type ParityCase } from './compare.ts';
 import { orderShape } from './recorder.ts';
 
@@ -116,5 +116,49 @@ describe('backtest / paper parity on bars', () => {
     });
     expect(run.backtest.orders.length).toBeGreaterThan(10);
     expect(orderShape(run.paper.orders)).not.toEqual(orderShape(run.backtest.orders));
+  }, 60_000);
+});
+
+describe("backtest / paper parity with the simulator's own fill model", () => {
+  // Here the simulator quotes and fills by its defaults: its spread model around each path price (4 bps here, bid
+  // rounded down and ask up) and market-order slippage of 10 bps × quantity / quoted size (quoted size $250 000 worth).
+  // The backtest quotes 4 bps (half rounded up on each side) and no slippage. So a fill may differ by the rounding
+  // (≤ 1 cent each side) plus the simulator's slippage: that is the tolerance. With a budget the strategy sizes from
+  // the budget and the close, not from the fills, so the quantities must still be equal exactly.
+  it('trend with a budget: same sides and quantities, prices within spread rounding and slippage', async () => {
+    const run = await runParity({
+      paths: [BTC],
+      from: Date.UTC(2025, 5, 1),
+      to: Date.UTC(2025, 7, 1),
+      strategy: 'trend',
+      params: { fast: 5, slow: 20, fraction: 0.5 },
+      budget: '2000',
+      feeRate: '0.001',
+      spreadBps: 4,
+      paperMarket: 'simulator',
+    });
+    const { backtestFills: bt, paperFills: paper } = run;
+    expect(run.backtest.orders.length).toBeGreaterThanOrEqual(20);
+    expect(orderShape(run.paper.orders)).toEqual(orderShape(run.backtest.orders));
+    expect(paper.map((f) => `${f.time} ${f.side} ${f.quantity}`)).toEqual(
+      bt.map((f) => `${f.time} ${f.side} ${f.quantity}`),
+    );
+    let worst = 0;
+    bt.forEach((f, i) => {
+      const p = paper[i];
+      const price = Number(f.price);
+      const size = 250_000 / price;
+      // A cent each for the mid's rounding, the half spread's and the slippage's, plus the slippage itself.
+      const tolerance = 0.03 + (price * 10 * (Number(f.quantity) / size)) / 10_000;
+      const diff = Math.abs(Number(p?.price) - price);
+      worst = Math.max(worst, diff / tolerance);
+      expect(diff, `${fillLine(f)} vs ${p === undefined ? '-' : fillLine(p)}`).toBeLessThanOrEqual(tolerance);
+    });
+    // Not trivially equal: the two fill models do differ somewhere.
+    expect(paper.map((f) => f.price)).not.toEqual(bt.map((f) => f.price));
+    expect(run.paper.result.positions['BTC-USD']).toBe(
+      toPlain(bt.reduce((q, f) => (f.side === 'buy' ? q.plus(f.quantity) : q.minus(f.quantity)), dec('0'))),
+    );
+    expect(worst).toBeLessThanOrEqual(1);
   }, 60_000);
 });
