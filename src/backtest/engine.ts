@@ -298,8 +298,14 @@ async function replayPath(w: Wiring, group: readonly Bar[], timersDue: boolean):
     advance(w.clock, point.timestamp);
     if (timersDue) await settle(w);
     const placed = w.market.placed;
-    w.market.applyPathPoint(point.symbol ?? '', point, point.withOrders ?? true);
-    if (point.withOrders === true) await sync(w);
+    const symbol = point.symbol ?? '';
+    // Once the symbol's orders are done (a market order fills at the open), the rest of the path only moves the price.
+    const withOrders = point.withOrders === true && w.market.hasOrders(symbol);
+    w.market.applyPathPoint(symbol, point, withOrders);
+    if (withOrders) {
+      const synced = sync(w);
+      if (synced !== undefined) await synced;
+    }
     if (w.market.placed !== placed) {
       points = pathPoints(w, group, w.clock.now());
       k = -1;

@@ -180,9 +180,9 @@ export class MemoryStore implements Store {
       updatedAt: patch.updatedAt ?? event.createdAt,
       version: current.version + 1,
     };
-    for (const [k, v] of Object.entries(patch) as [keyof OrderPatch, unknown][]) {
-      if (v !== undefined) (next as unknown as Record<string, unknown>)[k] = v;
-    }
+    const target = next as unknown as Record<string, unknown>;
+    const source = patch as Record<string, unknown>;
+    for (const k in source) if (source[k] !== undefined) target[k] = source[k];
     this.#putOrder(next, current);
     this.#pushEvent(clientOrderId, {
       type: event.type,
@@ -438,10 +438,18 @@ export class MemoryStore implements Store {
       list = [];
       db.orderEvents.set(clientOrderId, list);
     }
-    const { payload, ...rest } = e;
     list.push({
-      record: { ...rest, id: db.nextOrderEventId++, clientOrderId, seq: list.length + 1 },
-      payload: db.keep(payload),
+      record: {
+        id: db.nextOrderEventId++,
+        clientOrderId,
+        seq: list.length + 1,
+        type: e.type,
+        fromStatus: e.fromStatus,
+        toStatus: e.toStatus,
+        cause: e.cause,
+        createdAt: e.createdAt,
+      },
+      payload: db.keep(e.payload),
     });
     const events = list;
     this.#undo?.push(() => {
