@@ -1,5 +1,6 @@
 // Orders per second through the execution engine to the in-process SimulatedVenue: round, journal the intent,
-// submit, apply the answer, poll the fill. Stores: SQLite in memory and SQLite on a file (synchronous=full and normal).
+// submit, apply the answer, poll the fill. Stores: memory, SQLite in memory and SQLite on a file (synchronous=full and
+// normal).
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,8 @@ async function bench(name: string, config: StoreConfig, orders: number): Promise
 }
 
 export async function run(): Promise<void> {
+  if (process.env.ONLY_MEMORY) return bench('memory store (backtests)', { driver: 'memory' }, 5000);
+  await bench('memory store (backtests)', { driver: 'memory' }, 5000);
   await bench('SQLite :memory:', { driver: 'sqlite', sqlitePath: ':memory:' }, 2000);
   for (const sync of ['normal', 'full'] as const) {
     const file = path.join(tmpdir(), `sherwood-exec-bench-${process.pid}-${sync}.db`);

@@ -293,6 +293,8 @@ function pathPoints(w: Wiring, group: readonly Bar[], after: number): PathPoint[
  */
 async function replayPath(w: Wiring, group: readonly Bar[], timersDue: boolean): Promise<void> {
   let points = pathPoints(w, group, -Infinity);
+  // Every symbol's quote of one instant is set before the venue matches, as a venue would see them.
+  let unmatched = false;
   for (let k = 0; k < points.length; k++) {
     const point = points[k] as PathPoint;
     advance(w.clock, point.timestamp);
@@ -301,8 +303,12 @@ async function replayPath(w: Wiring, group: readonly Bar[], timersDue: boolean):
     const symbol = point.symbol ?? '';
     // Once the symbol's orders are done (a market order fills at the open), the rest of the path only moves the price.
     const withOrders = point.withOrders === true && w.market.hasOrders(symbol);
-    w.market.applyPathPoint(symbol, point, withOrders);
-    if (withOrders) {
+    w.market.applyPathPoint(symbol, point, withOrders, false);
+    unmatched ||= withOrders;
+    const next = points[k + 1];
+    if (unmatched && (next === undefined || next.timestamp !== point.timestamp)) {
+      unmatched = false;
+      w.market.process();
       const synced = sync(w);
       if (synced !== undefined) await synced;
     }

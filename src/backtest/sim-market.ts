@@ -151,14 +151,15 @@ export class SimMarket {
    * A point of a bar path. With orders on the symbol: sets the quote and applies whatever is due. Without: only notes
    * the price (the exact quote is built when an order arrives) — a bar costs no decimal arithmetic then.
    */
-  applyPathPoint(symbol: string, point: PathPoint, withOrders: boolean): void {
+  applyPathPoint(symbol: string, point: PathPoint, withOrders: boolean, match = true): void {
     if (!withOrders) {
       this.notePrice(symbol, point.price);
       return;
     }
     if (point.touch === undefined || point.touch === 'mid') this.setMid(symbol, point.price);
     else this.#setTouch(symbol, point.price, point.touch);
-    this.engine.process();
+    // Several symbols' points at one instant: every quote is set before anything matches (the caller matches then).
+    if (match) this.engine.process();
   }
 
   /** Notes a price without quoting it (a bar with no orders on it): the quote is built when an order arrives. */

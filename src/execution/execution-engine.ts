@@ -84,6 +84,8 @@ export class ExecutionEngine {
   readonly #cancelCheckMs: number;
   readonly #isReducing: (request: OrderRequest) => boolean;
   readonly #orders = new Map<string, Tracked>();
+  /** The orders not yet terminal: what polls, cancels and `openOrders()` look at (#orders keeps every order). */
+  readonly #open = new Map<string, Tracked>();
   readonly #byVenueId = new Map<string, Tracked>();
   readonly #inFlight = new Set<string>();
   readonly #locks = new Map<string, Promise<void>>();
@@ -167,7 +169,7 @@ export class ExecutionEngine {
   stop(): void {
     if (this.#pollTimer !== undefined) this.#clock.cancel(this.#pollTimer);
     this.#pollTimer = undefined;
-    for (const t of this.#orders.values()) if (t.timer !== undefined) this.#clock.cancel(t.timer);
+    for (const t of this.#open.values()) if (t.timer !== undefined) this.#clock.cancel(t.timer);
   }
 
   /** Whether an order operation is still running (idle() would have to wait). */
@@ -188,7 +190,9 @@ export class ExecutionEngine {
 
   /** Orders not yet terminal (created, submitted, open, partially filled, unknown). */
   openOrders(): Order[] {
-    return [...this.#orders.values()].map((t) => t.order).filter((o) => !isTerminalStatus(o.status));
+    const out: Order[] = [];
+    for (const t of this.#open.values()) out.push(t.order);
+    return out;
   }
 
   pendingCancel(clientOrderId: string): PendingCancel | undefined {
@@ -413,7 +417,7 @@ export class ExecutionEngine {
     this.#polling = true;
     try {
       const startedAt = this.#clock.now();
-      const working = [...this.#orders.values()].filter(
+      const working = [...this.#open.values()].filter(
         (t) =>
           isWorkingStatus(t.order.status) && t.order.id !== undefined && !this.#inFlight.has(t.order.clientOrderId),
       );
@@ -435,7 +439,7 @@ export class ExecutionEngine {
 
   async #checkPendingCancels(): Promise<void> {
     const now = this.#clock.now();
-    for (const t of [...this.#orders.values()]) {
+    for (const t of [...this.#open.values()]) {
       const pending = t.pendingCancel;
       if (pending === undefined || !isWorkingStatus(t.order.status) || t.order.id === undefined) continue;
       if (pending.sentAt === undefined) {
@@ -551,6 +555,7 @@ export class ExecutionEngine {
     tracked.order = last;
     if (last.id !== undefined) this.#byVenueId.set(last.id, tracked);
     if (isTerminalStatus(last.status)) {
+      this.#open.delete(cid);
       if (tracked.timer !== undefined) this.#clock.cancel(tracked.timer);
       delete tracked.timer;
       delete tracked.pendingCancel;
@@ -576,6 +581,7 @@ export class ExecutionEngine {
 
   #track(tracked: Tracked): void {
     this.#orders.set(tracked.order.clientOrderId, tracked);
+    if (!isTerminalStatus(tracked.order.status)) this.#open.set(tracked.order.clientOrderId, tracked);
     if (tracked.order.id !== undefined) this.#byVenueId.set(tracked.order.id, tracked);
   }
 

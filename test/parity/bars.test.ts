@@ -77,14 +77,12 @@ describe('backtest / paper parity on bars', () => {
     );
   }, 60_000);
 
-  // KNOWN DISCREPANCY (src/backtest, not fixed here): with two symbols that both have orders in one bar step, the
-  // backtester applies BTC's open tick (and matches every order) before it sets ETH's open quote, so ETH's market
-  // order fills at BTC's open time against ETH's previous close (freshened when it was placed) instead of ETH's open.
-  // Here: the ETH sell of 2025-06-02T23:00 fills at 2583.53 (close 2584.57 − spread − slippage) in the backtest and
-  // at 2583.54 (open 2584.58) on paper, and every equity-sized order after it drifts. The paper side sets both
-  // quotes of that instant at once (POST /_sim/market/quotes). Remove `.fails` once the backtester sets all quotes
-  // of one path instant before matching.
-  it.fails(
+  // Found by this test and fixed in the backtester: with two symbols that both have orders in one bar step, it used to
+  // match BTC's open tick before setting ETH's open quote, so ETH's market order filled against ETH's previous close
+  // (the ETH sell of 2025-06-02T23:00 at 2583.53 instead of 2583.54) and every equity-sized order after it drifted.
+  // Now every quote of one path instant is set before the venue matches, as the paper side does with one
+  // POST /_sim/market/quotes.
+  it(
     'mean reversion over BTC and ETH together (two symbols in one step)',
     async () => {
       await expectParity(
