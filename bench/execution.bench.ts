@@ -51,7 +51,6 @@ async function bench(name: string, config: StoreConfig, orders: number): Promise
 }
 
 export async function run(): Promise<void> {
-  if (process.env.ONLY_MEMORY) return bench('memory store (backtests)', { driver: 'memory' }, 5000);
   await bench('memory store (backtests)', { driver: 'memory' }, 5000);
   await bench('SQLite :memory:', { driver: 'sqlite', sqlitePath: ':memory:' }, 2000);
   for (const sync of ['normal', 'full'] as const) {
