@@ -351,10 +351,13 @@ async function replayBars(w: Wiring, bars: readonly Bar[], options: BacktestRunO
     }
     const settled = settle(w);
     if (settled !== undefined) await settled;
-    // Cancels sent at the close settle now (after the latency, on the next steps otherwise).
-    w.market.process();
-    const synced = sync(w);
-    if (synced !== undefined) await synced;
+    // Cancels sent at the close settle now (after the latency, on the next steps otherwise). Nothing to do without
+    // an order at the venue — the common case, and this is the hottest loop of a backtest.
+    if (w.market.openCount > 0) {
+      w.market.process();
+      const synced = sync(w);
+      if (synced !== undefined) await synced;
+    }
     curve.push({ timestamp: close, equity: w.portfolio.equity(), inMarket: inMarket(w, symbols) });
     i = j;
     if (options.onProgress !== undefined && (i % every < group.length || i === bars.length))
