@@ -13,15 +13,17 @@ import { BestBidAskPoller, type BestBidAskFetcher } from '../data/best-bid-ask-p
 import { MarketDataCache } from '../data/cache.ts';
 import type { MarketDataEvent } from '../data/feed.ts';
 import type { ExecutionEngine } from '../execution/execution-engine.ts';
-import type { ExecutionLogger, ExecutionTopics, OrderRequest } from '../execution/types.ts';
+import type { ExecutionLogger, ExecutionTopics } from '../execution/types.ts';
+import { isTerminalStatus, type Order } from '../model/order.ts';
 import type { Bar } from '../model/market.ts';
 import type { TradingPair } from '../model/trading-pair.ts';
 import type { Store } from '../persistence/store.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import { RiskEngine, type RiskEvent } from '../risk/risk-engine.ts';
+import { attachStopOrders, stopOwner, type StopOrders } from '../risk/stop-orders.ts';
 import { StopManager } from '../risk/stops.ts';
 import { createStrategy } from '../strategies/registry.ts';
-import { StrategyRunner } from '../strategies/runner.ts';
+import { StrategyRunner, type ExecutionPort } from '../strategies/runner.ts';
 
 export interface TradingNodeOptions {
   readonly config: AppConfig;
@@ -44,6 +46,8 @@ export interface TradingNode {
   readonly cache: MarketDataCache;
   readonly risk: RiskEngine;
   readonly stops: StopManager;
+  /** Venue stop orders (or emulation) for the stops. */
+  readonly stopOrders: StopOrders;
   readonly runner: StrategyRunner;
   readonly poller: BestBidAskPoller;
   /** Resolves when every market event handed to the strategies so far has been handled. */
@@ -78,11 +82,43 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
   });
   await risk.load();
 
+  // Stop-loss legs rest on the venue as stop_loss orders (config risk.venue_stops); the rest is emulated from quotes.
+  const stopOrders = attachStopOrders({
+    execution: engine,
+    stops,
+    clock,
+    logger,
+    venueStops: config.risk.venue_stops,
+    trailStep: config.risk.venue_stop_trail_step,
+    pairs: (symbol) => pairs.get(symbol),
+    store,
+  });
+  // A strategy's sell first releases its own venue stop (the venue reserves the holdings for it); the stop is placed
+  // again, resized, after the fill, or as it was when the sell ends without one.
+  const releasedBy = new Map<string, { symbol: string; strategyId: string }>();
+  const resumeAfter = (order: Order, symbol: string, strategyId: string): void => {
+    if (isTerminalStatus(order.status)) stopOrders.resume(symbol, strategyId);
+    else releasedBy.set(order.clientOrderId, { symbol, strategyId });
+  };
+  const execution: ExecutionPort = {
+    submit: async (request) => {
+      if (request.side !== 'sell') return engine.submit(request);
+      await stopOrders.release(request.symbol, request.strategyId);
+      const order = await engine.submit(request);
+      resumeAfter(order, request.symbol, request.strategyId);
+      return order;
+    },
+    cancel: (clientOrderId, reason) => engine.cancel(clientOrderId, reason),
+    cancelAll: (filter) => engine.cancelAll(filter),
+    openOrders: () => engine.openOrders(),
+    getOrder: (clientOrderId) => engine.getOrder(clientOrderId),
+  };
+
   const runner = new StrategyRunner({
     clock,
     market: cache,
     portfolio,
-    execution: engine,
+    execution,
     risk,
     pairs: (symbol) => pairs.get(symbol),
     store,
@@ -113,28 +149,35 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
       .then(() => stops.save(store, clock.now()))
       .catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'saving stops failed'));
   };
-  // An exit goes straight to execution: it only reduces a position, which every risk state allows.
-  const sendExit = (request: OrderRequest): void => {
-    logger.warn({ symbol: request.symbol, strategyId: request.strategyId, reason: request.reason }, 'stop exit');
-    engine
-      .submit(request)
-      .catch((err: unknown) => logger.error({ err: errorMessage(err), reason: request.reason }, 'stop exit failed'));
-  };
-
   const unsubscribe = [
-    // The portfolio books the fill first, then its owner hears of it.
+    // The portfolio books the fill first, then its owner hears of it. A venue stop's fill belongs to its owner.
     bus.subscribe('fill', (m) => {
-      portfolio.applyFill(m.fill, m.strategyId);
+      const owner = stopOwner(m.strategyId);
+      portfolio.applyFill(m.fill, owner);
       risk.updateEquity(portfolio.equity());
-      if (m.strategyId !== undefined) {
-        const position = portfolio.position(m.fill.symbol, m.strategyId);
-        stops.onPosition(m.fill.symbol, m.strategyId, position.quantity, position.averageEntryPrice);
+      if (owner !== undefined) {
+        const position = portfolio.position(m.fill.symbol, owner);
+        stops.onPosition(m.fill.symbol, owner, position.quantity, position.averageEntryPrice);
+        stopOrders.onPosition(m.fill.symbol, owner);
         saveStops();
       }
-      deliver(() => runner.onFill(m), 'fill');
+      const message = owner === m.strategyId || owner === undefined ? m : { ...m, strategyId: owner };
+      deliver(() => runner.onFill(message), 'fill');
     }),
-    bus.subscribe('order', (e) => deliver(() => runner.onOrderEvent(e), e.type)),
+    bus.subscribe('order', (e) => {
+      if (e.clientOrderId !== undefined) {
+        stopOrders.onOrderEvent(e.clientOrderId);
+        const released = releasedBy.get(e.clientOrderId);
+        const order = engine.getOrder(e.clientOrderId);
+        if (released && order && isTerminalStatus(order.status)) {
+          releasedBy.delete(e.clientOrderId);
+          stopOrders.resume(released.symbol, released.strategyId);
+        }
+      }
+      deliver(() => runner.onOrderEvent(e), e.type);
+    }),
   ];
+  await stopOrders.load();
 
   const onBar = (bar: Bar): void => {
     cache.addBar(bar);
@@ -149,11 +192,7 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
       portfolio.onQuote(event.quote);
       risk.updateEquity(portfolio.equity());
       bars.addQuote(event.quote);
-      const exits = stops.onQuote(event.quote);
-      if (exits.length > 0) {
-        saveStops();
-        for (const exit of exits) sendExit(exit);
-      }
+      if (stopOrders.onQuote(event.quote).length > 0) saveStops();
       deliver(() => runner.onQuote(event.quote), 'quote');
     } else if (event.type === 'status' && event.status.state === 'stale') {
       logger.warn({ status: event.status }, 'market data is stale');
@@ -177,12 +216,15 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
     cache,
     risk,
     stops,
+    stopOrders,
     runner,
     poller,
     idle: () => pending,
     stop: async () => {
       await poller.stop();
       clock.cancel(barTimer);
+      // Before waiting for the strategies: a strategy's sell may be waiting for its venue stop's cancel to confirm.
+      await stopOrders.close();
       for (const u of unsubscribe) u();
       await pending;
       await runner.stop();

@@ -128,6 +128,10 @@ const RiskSchema = z.strictObject({
   max_clock_drift_ms: positiveInt.default(1_000),
   /** Trailing stop distance attached to new positions; absent = fixed stops only. */
   trailing_stop_default: ratio.optional(),
+  /** Stop-loss legs rest on the venue as stop_loss sell orders (take-profit is emulated); false = all emulated. */
+  venue_stops: z.boolean().default(true),
+  /** A trailing venue stop is replaced only when its level rose by this fraction (spares the rate budget). */
+  venue_stop_trail_step: ratio.default(0.005),
 });
 
 const StrategySchema = z.strictObject({

@@ -19,6 +19,7 @@ import { checkExposure } from './exposure-check.ts';
 import { readPersistedHalt, writePersistedHalt, HALT_KEY, type HaltStore } from './halt-store.ts';
 import { checkTradable, deny, resolveOrder, type Denial, type ResolvedOrder } from './pre-trade.ts';
 import type { RiskDecision, RiskGate } from './risk-gate.ts';
+import { stopStrategyId } from './stop-orders.ts';
 import { LiveVar, type LiveVarCounters } from './live-var.ts';
 import type { StopManager } from './stops.ts';
 import type { VarReport } from './var.ts';
@@ -36,7 +37,7 @@ export interface RiskPortfolioView {
 export type OpenOrder = Pick<
   Order,
   'symbol' | 'side' | 'quantity' | 'quoteAmount' | 'limitPrice' | 'filledQuantity' | 'filledNotional'
->;
+> & { readonly strategyId?: string };
 
 /** Callbacks for the operational layer; each absent probe counts as healthy. */
 export interface OperationalProbes {
@@ -382,8 +383,10 @@ export class RiskEngine implements RiskGate {
         );
       return undefined;
     }
+    // The requester's own venue stop does not count: it is released before the sell goes out (StopOrders.release).
+    const ownStop = stopStrategyId(request.strategyId);
     const committed = same
-      .filter((o) => o.symbol === request.symbol)
+      .filter((o) => o.symbol === request.symbol && o.strategyId !== ownStop)
       .reduce((s, o) => s.plus(remainingQuantity(o, this.#o.market.price(o.symbol))), ZERO);
     const free = this.#o.portfolio.position(request.symbol).quantity.minus(committed);
     if (order.quantity.gt(free))

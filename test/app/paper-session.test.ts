@@ -98,6 +98,12 @@ describe('paper session', () => {
     try {
       await until('a stop exit order', exitSent, 30_000, 200);
       expect(await exitSent()).toBe(true);
+      // risk.venue_stops (default true): the stop-loss leg of a position rested on the venue as a stop_loss sell.
+      const venueStop = (await session.engine.store.listOrders({})).find((o) =>
+        (o.reason ?? '').startsWith('venue stop-loss for '),
+      );
+      expect(venueStop?.type).toBe('stop_loss');
+      expect(venueStop?.side).toBe('sell');
     } finally {
       await session.node.idle();
       await session.engine.idle();
