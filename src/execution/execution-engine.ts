@@ -19,6 +19,7 @@ import {
 } from '../venues/venue-port.ts';
 import { applyVenueReport, type ApplyResult, type OrderChangeEvent, type ReportStep } from './apply-report.ts';
 import { fillToRecord, journalPayload, orderFromRecord, orderPatch, orderToIntent } from './order-records.ts';
+import { PendingCancelJournal } from './pending-cancels.ts';
 import { prepareOrder } from './prepare-order.ts';
 import {
   SILENT_LOGGER,
@@ -96,6 +97,9 @@ export class ExecutionEngine {
   #polling = false;
   #lastPollAt: number | undefined;
   #refusals = 0;
+  readonly #cancels: PendingCancelJournal;
+  /** Cancels between their request and their send (saving the pending cancel comes first). */
+  readonly #cancelling = new Set<Promise<void>>();
 
   constructor(options: ExecutionEngineOptions) {
     this.#venue = options.venue;
@@ -109,6 +113,7 @@ export class ExecutionEngine {
     this.#pollMarginMs = options.pollMarginMs ?? 5000;
     this.#cancelCheckMs = options.cancelCheckMs ?? 3000;
     this.#isReducing = options.isReducing ?? ((r) => r.side === 'sell');
+    this.#cancels = new PendingCancelJournal(this.#store, this.#clock, this.#log);
   }
 
   get venue(): VenuePort {
@@ -152,6 +157,24 @@ export class ExecutionEngine {
       const fills = await this.#store.fillsForOrder(record.clientOrderId);
       this.#track({ order: orderFromRecord(record, fills), version: record.version });
     }
+    await this.#restorePendingCancels();
+  }
+
+  /** Cancels requested before a restart and not confirmed: pending again, sent by the next poll once the id is known. */
+  async #restorePendingCancels(): Promise<void> {
+    const saved = await this.#cancels.load();
+    if (saved.size === 0) return;
+    for (const [cid, p] of saved) {
+      const tracked = this.#open.get(cid);
+      if (tracked !== undefined && tracked.pendingCancel === undefined) tracked.pendingCancel = { ...p };
+    }
+    await this.#savePendingCancels(); // drops the orders that ended meanwhile
+  }
+
+  #savePendingCancels(): Promise<void> {
+    const pending: [string, PendingCancel][] = [];
+    for (const [cid, t] of this.#open) if (t.pendingCancel !== undefined) pending.push([cid, t.pendingCancel]);
+    return this.#cancels.save(pending);
   }
 
   async reloadPairs(): Promise<void> {
@@ -174,12 +197,14 @@ export class ExecutionEngine {
 
   /** Whether an order operation is still running (idle() would have to wait). */
   get busy(): boolean {
-    return this.#locks.size > 0;
+    return this.#locks.size > 0 || this.#cancelling.size > 0;
   }
 
   /** Resolves when every order operation started so far has finished. */
   async idle(): Promise<void> {
-    while (this.#locks.size > 0) await Promise.all([...this.#locks.values()]);
+    while (this.busy) {
+      await Promise.allSettled([...this.#locks.values(), ...this.#cancelling]);
+    }
   }
 
   // ---- queries ----
@@ -356,8 +381,18 @@ export class ExecutionEngine {
     if (!isWorkingStatus(status) && status !== 'created') return false;
     if (tracked.pendingCancel !== undefined) return true;
     tracked.pendingCancel = { requestedAt: this.#clock.now(), reason };
-    // Without a venue id (still in flight, or unknown) the cancel goes out once the id is known.
-    if (tracked.order.id !== undefined && !this.#inFlight.has(clientOrderId)) await this.#sendCancel(tracked);
+    const work = (async () => {
+      // Durable before it is sent, like an order's intent: a crash between here and the venue does not lose it.
+      await this.#savePendingCancels();
+      // Without a venue id (still in flight, or unknown) the cancel goes out once the id is known.
+      if (tracked.order.id !== undefined && !this.#inFlight.has(clientOrderId)) await this.#sendCancel(tracked);
+    })();
+    this.#cancelling.add(work);
+    try {
+      await work;
+    } finally {
+      this.#cancelling.delete(work);
+    }
     return true;
   }
 
@@ -558,7 +593,10 @@ export class ExecutionEngine {
       this.#open.delete(cid);
       if (tracked.timer !== undefined) this.#clock.cancel(tracked.timer);
       delete tracked.timer;
-      delete tracked.pendingCancel;
+      if (tracked.pendingCancel !== undefined) {
+        delete tracked.pendingCancel;
+        await this.#savePendingCancels();
+      }
     }
     for (const step of steps) {
       this.#bus.publish('order', step.event);
