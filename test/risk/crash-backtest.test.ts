@@ -93,7 +93,8 @@ describe.skipIf(!existsSync(FILE))('drawdown halt in a backtest of the August-20
     const after = result.denied.filter((d) => d.timestamp >= halt.timestamp);
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((d) => d.rule === 'halted' && /drawdown 10\.\d\d% from peak/.test(d.reason))).toBe(true);
-    // Before the halt the risk engine denied nothing (the simulated venue refuses a few DCA buys on its own).
+    // Before the halt the risk engine denied nothing. The venue refuses the last DCA buys before it for insufficient
+    // buying power: the cash is spent, and a market buy reserves its amount plus the venue's price collar.
     const before = result.denied.filter((d) => d.timestamp < halt.timestamp);
     expect(before.filter((d) => d.rule !== 'venue')).toEqual([]);
   }, 120_000);
