@@ -14,16 +14,16 @@ import { MarketDataCache } from '../data/cache.ts';
 import type { MarketDataEvent } from '../data/feed.ts';
 import type { ExecutionEngine } from '../execution/execution-engine.ts';
 import type { ExecutionLogger, ExecutionTopics } from '../execution/types.ts';
-import { isTerminalStatus, type Order } from '../model/order.ts';
 import type { Bar } from '../model/market.ts';
 import type { TradingPair } from '../model/trading-pair.ts';
 import type { Store } from '../persistence/store.ts';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import { RiskEngine, type RiskEvent } from '../risk/risk-engine.ts';
-import { attachStopOrders, stopOwner, type StopOrders } from '../risk/stop-orders.ts';
+import { attachStopOrders, type StopOrders } from '../risk/stop-orders.ts';
+import { StopWiring } from '../risk/stop-wiring.ts';
 import { StopManager } from '../risk/stops.ts';
 import { createStrategy } from '../strategies/registry.ts';
-import { StrategyRunner, type ExecutionPort } from '../strategies/runner.ts';
+import { StrategyRunner } from '../strategies/runner.ts';
 
 export interface TradingNodeOptions {
   readonly config: AppConfig;
@@ -93,26 +93,9 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
     pairs: (symbol) => pairs.get(symbol),
     store,
   });
-  // A strategy's sell first releases its own venue stop (the venue reserves the holdings for it); the stop is placed
-  // again, resized, after the fill, or as it was when the sell ends without one.
-  const releasedBy = new Map<string, { symbol: string; strategyId: string }>();
-  const resumeAfter = (order: Order, symbol: string, strategyId: string): void => {
-    if (isTerminalStatus(order.status)) stopOrders.resume(symbol, strategyId);
-    else releasedBy.set(order.clientOrderId, { symbol, strategyId });
-  };
-  const execution: ExecutionPort = {
-    submit: async (request) => {
-      if (request.side !== 'sell') return engine.submit(request);
-      await stopOrders.release(request.symbol, request.strategyId);
-      const order = await engine.submit(request);
-      resumeAfter(order, request.symbol, request.strategyId);
-      return order;
-    },
-    cancel: (clientOrderId, reason) => engine.cancel(clientOrderId, reason),
-    cancelAll: (filter) => engine.cancelAll(filter),
-    openOrders: () => engine.openOrders(),
-    getOrder: (clientOrderId) => engine.getOrder(clientOrderId),
-  };
+  // Fills booked under their owner, sells releasing their venue stop first, prices moving the stops: as in backtests.
+  const wiring = new StopWiring({ engine, stops, stopOrders, portfolio, onStopsChanged: () => saveStops() });
+  const execution = wiring.execution;
 
   const runner = new StrategyRunner({
     clock,
@@ -152,28 +135,12 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
   const unsubscribe = [
     // The portfolio books the fill first, then its owner hears of it. A venue stop's fill belongs to its owner.
     bus.subscribe('fill', (m) => {
-      const owner = stopOwner(m.strategyId);
-      portfolio.applyFill(m.fill, owner);
+      const message = wiring.bookFill(m);
       risk.updateEquity(portfolio.equity());
-      if (owner !== undefined) {
-        const position = portfolio.position(m.fill.symbol, owner);
-        stops.onPosition(m.fill.symbol, owner, position.quantity, position.averageEntryPrice);
-        stopOrders.onPosition(m.fill.symbol, owner);
-        saveStops();
-      }
-      const message = owner === m.strategyId || owner === undefined ? m : { ...m, strategyId: owner };
       deliver(() => runner.onFill(message), 'fill');
     }),
     bus.subscribe('order', (e) => {
-      if (e.clientOrderId !== undefined) {
-        stopOrders.onOrderEvent(e.clientOrderId);
-        const released = releasedBy.get(e.clientOrderId);
-        const order = engine.getOrder(e.clientOrderId);
-        if (released && order && isTerminalStatus(order.status)) {
-          releasedBy.delete(e.clientOrderId);
-          stopOrders.resume(released.symbol, released.strategyId);
-        }
-      }
+      wiring.onOrderEvent(e);
       deliver(() => runner.onOrderEvent(e), e.type);
     }),
   ];
@@ -192,7 +159,7 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
       portfolio.onQuote(event.quote);
       risk.updateEquity(portfolio.equity());
       bars.addQuote(event.quote);
-      if (stopOrders.onQuote(event.quote).length > 0) saveStops();
+      wiring.onQuote(event.quote);
       deliver(() => runner.onQuote(event.quote), 'quote');
     } else if (event.type === 'status' && event.status.state === 'stale') {
       logger.warn({ status: event.status }, 'market data is stale');
