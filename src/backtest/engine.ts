@@ -3,78 +3,19 @@
 // path of its own. Per bar, in this order: the venue sees the bar's price path (fills of orders already resting),
 // then the bar closes — cache, portfolio marks, strategies — so a strategy sees a bar only after it closed and its
 // orders fill no earlier than the next bar.
-import { SimulatedClock } from '../core/clock.ts';
-import { ZERO, type Decimal } from '../core/decimal.ts';
+import type { SimulatedClock } from '../core/clock.ts';
+import { ZERO } from '../core/decimal.ts';
 import { errorMessage } from '../core/errors.ts';
-import { SeededIdGenerator } from '../core/ids.ts';
-import { MessageBus } from '../core/message-bus.ts';
-import { MarketDataCache } from '../data/cache.ts';
-import { ExecutionEngine } from '../execution/execution-engine.ts';
-import type { ExecutionTopics } from '../execution/types.ts';
 import type { Bar } from '../model/market.ts';
-import { MemoryDatabase, MemoryStore } from '../persistence/memory-store.ts';
-import type { Store } from '../persistence/store.ts';
-import { Portfolio } from '../portfolio/portfolio.ts';
-import { APPROVE_ALL, type RiskGate } from '../risk/risk-gate.ts';
-import type { RunnerTopics } from '../strategies/runner.ts';
-import type { Order } from '../model/order.ts';
-import type { TradingPair } from '../model/trading-pair.ts';
-import { StrategyRunner } from '../strategies/runner.ts';
-import type { Strategy } from '../strategies/strategy.ts';
-import { DEFAULT_FEE_TIERS } from '../venues/simulator/ledger.ts';
 import { barPath, type PathPoint } from './bar-path.ts';
 import { parseBacktestConfig, type BacktestConfig, type BacktestConfigInput } from './config.ts';
 import { loadData, type LoadedData, type TickEvent } from './data.ts';
 import type { EquityPoint } from './metrics.ts';
-import { buildResult, type BacktestResult, type DeniedOrder } from './result.ts';
-import type { AttributedFill } from './round-trips.ts';
-import { BACKTEST_ACCOUNT, SimMarket } from './sim-market.ts';
+import { buildResult, type BacktestResult } from './result.ts';
+import { checkStops, stopLevels } from './stops.ts';
+import { wire, type BacktestRunOptions, type Wiring } from './wiring.ts';
 
-/** Builds the strategy a config names (the registry, in the CLI). */
-export type StrategyFactory = (type: string, id: string, params: Record<string, unknown>) => Promise<Strategy<unknown>>;
-
-export interface BacktestRunOptions {
-  readonly createStrategy: StrategyFactory;
-  /** Already-loaded data (the optimizer loads once for many runs). */
-  readonly data?: LoadedData;
-  readonly risk?: RiskGate;
-  /**
-   * Builds the risk gate from the backtest's own components (the RiskEngine needs its cache, portfolio and clock);
-   * takes precedence over `risk`. Its `updateEquity` is fed the equity at every bar close or quote.
-   */
-  readonly riskFactory?: (components: RiskComponents) => BacktestRisk;
-  /** Called every `progressEvery` events with (done, total). */
-  readonly onProgress?: (done: number, total: number) => void;
-  readonly progressEvery?: number;
-}
-
-/** What a risk gate may read in a backtest. */
-export interface RiskComponents {
-  readonly clock: SimulatedClock;
-  readonly market: MarketDataCache;
-  readonly portfolio: Portfolio;
-  readonly pairs: ReadonlyMap<string, TradingPair>;
-  readonly openOrders: () => Order[];
-  readonly store: Store;
-}
-
-export type BacktestRisk = RiskGate & { updateEquity?(equity: number, timestamp?: number): unknown };
-
-interface Wiring {
-  readonly risk: BacktestRisk;
-  readonly clock: SimulatedClock;
-  readonly market: SimMarket;
-  readonly cache: MarketDataCache;
-  readonly portfolio: Portfolio;
-  readonly execution: ExecutionEngine;
-  readonly runner: StrategyRunner;
-  readonly store: Store;
-  readonly bus: MessageBus<Topics>;
-  readonly fills: AttributedFill[];
-  readonly denied: DeniedOrder[];
-}
-
-type Topics = ExecutionTopics & RunnerTopics;
+export type { BacktestRisk, BacktestRunOptions, RiskComponents, StrategyFactory } from './wiring.ts';
 
 export async function runBacktest(input: BacktestConfigInput, options: BacktestRunOptions): Promise<BacktestResult> {
   const config = parseBacktestConfig(input);
@@ -112,19 +53,6 @@ export async function runBacktest(input: BacktestConfigInput, options: BacktestR
   }
 }
 
-function firstPrices(data: LoadedData): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (data.kind === 'bars') {
-    for (const b of data.bars) out[b.symbol] ??= b.open;
-  } else {
-    for (const t of data.ticks) {
-      const v = t.value;
-      out[v.symbol] ??= t.kind === 'quote' ? (t.value.bid + t.value.ask) / 2 : t.value.price;
-    }
-  }
-  return out;
-}
-
 function benchmarkPrices(data: LoadedData): Map<string, { first: number; last: number }> {
   const out = new Map<string, { first: number; last: number }>();
   const see = (symbol: string, first: number, last: number): void => {
@@ -138,108 +66,6 @@ function benchmarkPrices(data: LoadedData): Map<string, { first: number; last: n
       see(t.value.symbol, price, price);
     }
   return out;
-}
-
-async function wire(config: BacktestConfig, data: LoadedData, options: BacktestRunOptions): Promise<Wiring> {
-  const start = data.kind === 'bars' ? (data.bars[0]?.timestamp ?? 0) : (data.ticks[0]?.value.timestamp ?? 0);
-  const clock = new SimulatedClock(start);
-  const prices = firstPrices(data);
-  const holdings: Record<string, Decimal> = {};
-  for (const [symbol, qty] of Object.entries(config.holdings)) holdings[symbol.split('-')[0] ?? symbol] = qty;
-  const market = new SimMarket({
-    symbols: data.symbols,
-    initialPrices: prices,
-    now: () => clock.now(),
-    seed: config.seed,
-    cash: config.cash,
-    holdings,
-    fees: config.feeRate !== undefined ? { flat: config.feeRate } : { tiers: DEFAULT_FEE_TIERS },
-    spreadBps: config.spreadBps,
-    slippageBps: config.slippageBps,
-    latencyMs: config.latencyMs,
-    marketBuyCollar: config.marketBuyCollar,
-  });
-  // Journal payloads are built fresh for each write and never changed: the store need not copy them.
-  const store = new MemoryStore(new MemoryDatabase({ copyPayloads: false }));
-  const bus = new MessageBus<Topics>();
-  const execution = new ExecutionEngine({
-    venue: market.venue,
-    store,
-    clock,
-    bus,
-    ids: new SeededIdGenerator(config.seed),
-    accountNumber: BACKTEST_ACCOUNT,
-  });
-  await execution.load();
-  const portfolio = new Portfolio({
-    clock,
-    config: {
-      accountId: BACKTEST_ACCOUNT,
-      startingCash: config.cash.toFixed(),
-      holdings: Object.entries(config.holdings).map(([symbol, qty]) => ({
-        symbol,
-        quantity: qty.toFixed(),
-        averageEntryPrice: String(prices[symbol] ?? 0),
-      })),
-      // Starting holdings belong to the strategy under test, so that it may sell them.
-      unattributedStrategyId: config.strategyId ?? config.strategy,
-      equitySampling: { mode: 'manual' },
-      strategyEquity: false,
-    },
-  });
-  const cache = new MarketDataCache();
-  const pairs = await market.venue.getTradingPairs();
-  const pairOf = new Map(pairs.map((p) => [p.symbol, p]));
-  const risk: BacktestRisk =
-    options.riskFactory?.({
-      clock,
-      market: cache,
-      portfolio,
-      pairs: pairOf,
-      openOrders: () => execution.openOrders(),
-      store,
-    }) ??
-    options.risk ??
-    APPROVE_ALL;
-  const runner = new StrategyRunner({
-    clock,
-    market: cache,
-    portfolio,
-    execution,
-    risk,
-    pairs: (symbol) => pairOf.get(symbol),
-    store,
-  });
-  const fills: AttributedFill[] = [];
-  const denied: DeniedOrder[] = [];
-  // The portfolio books a fill before the strategy hears of it.
-  bus.subscribe('fill', (m) => {
-    portfolio.applyFill(m.fill, m.strategyId);
-    fills.push({ fill: m.fill, strategyId: m.strategyId ?? 'external' });
-  });
-  bus.subscribe('order', (e) => {
-    if (e.type === 'OrderDenied') {
-      denied.push({ timestamp: e.timestamp, symbol: e.symbol, side: e.side, rule: e.rule ?? 'risk', reason: e.reason });
-    } else if (e.type === 'OrderRejected') {
-      denied.push({
-        timestamp: e.timestamp,
-        symbol: e.order.symbol,
-        side: e.order.side,
-        rule: 'venue',
-        reason: e.reason,
-      });
-    }
-  });
-  runner.attach(bus);
-  const id = config.strategyId ?? config.strategy;
-  const strategy = await options.createStrategy(config.strategy, id, config.params);
-  runner.add(strategy, {
-    id,
-    symbols: data.symbols,
-    ...(config.budget !== undefined && { budget: config.budget }),
-  });
-  await runner.start();
-  return { risk, clock, market, cache, portfolio, execution, runner, store, bus, fills, denied };
 }
 
 /**
@@ -279,6 +105,7 @@ function pathPoints(w: Wiring, group: readonly Bar[], after: number): PathPoint[
   for (const bar of group) {
     const withOrders = w.market.hasOrders(bar.symbol);
     const triggers = withOrders ? w.market.triggers(bar.symbol) : [];
+    if (w.stops !== undefined) triggers.push(...stopLevels(w.stops, bar.symbol));
     for (const point of barPath(bar, triggers)) {
       if (point.timestamp > after) points.push({ ...point, symbol: bar.symbol, withOrders });
     }
@@ -312,8 +139,21 @@ async function replayPath(w: Wiring, group: readonly Bar[], timersDue: boolean):
       const synced = sync(w);
       if (synced !== undefined) await synced;
     }
+    // A crossed stop sends its exit now; a tick at this price as soon as the order can fill takes it (as a live exit
+    // sent on the quote that crossed the level would).
+    const exited = await checkStops(
+      w.stops,
+      symbol,
+      point.price,
+      point.timestamp,
+      () => w.market.placed,
+      () => settle(w),
+    );
     if (w.market.placed !== placed) {
       points = pathPoints(w, group, w.clock.now());
+      if (exited) {
+        points.unshift({ timestamp: w.clock.now() + w.fillDelayMs, price: point.price, symbol, withOrders: true });
+      }
       k = -1;
     }
   }
@@ -335,7 +175,8 @@ async function replayBars(w: Wiring, bars: readonly Bar[], options: BacktestRunO
     // Timers (strategy timers, order timeouts) due within the bar: let their async work finish as they fire.
     const timersDue = (w.clock.nextTimerAt() ?? Infinity) <= close;
     // 1. The bar's price path: fills of orders already resting. With no order and no timer, only the close matters.
-    if (timersDue || w.market.openCount > 0) await replayPath(w, group, timersDue);
+    const stopsLive = w.stops !== undefined && group.some((b) => stopLevels(w.stops, b.symbol).length > 0);
+    if (timersDue || stopsLive || w.market.openCount > 0) await replayPath(w, group, timersDue);
     else for (const bar of group) w.market.notePrice(bar.symbol, bar.close);
     // 2. The bar closes: cache first, then marks, then the strategies (timers due by then fire first).
     advance(w.clock, close);

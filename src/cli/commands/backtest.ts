@@ -23,7 +23,8 @@ export async function runBacktestCommand(
   io: BacktestCommandIo,
 ): Promise<BacktestResult> {
   const { config, json, report } = backtestConfigFromFlags(raw);
-  // --risk: every order passes the RiskEngine with the configuration's `risk` limits, as in paper and live trading.
+  // --risk: every order passes the RiskEngine with the configuration's `risk` limits, and every position gets the
+  // default stops, as in paper and live trading.
   const riskConfig = raw.risk === true ? loadConfigFromOptions(raw).config.risk : undefined;
   const bar = io.tty
     ? new cliProgress.SingleBar({ format: 'backtest [{bar}] {percentage}% {value}/{total} events', hideCursor: true })
@@ -33,9 +34,16 @@ export async function runBacktestCommand(
     const result = await runBacktest(config, {
       createStrategy: io.createStrategy ?? registryStrategyFactory,
       ...(riskConfig !== undefined && {
+        // The configuration's default stops on every position, emulated from the price path.
+        stops: {
+          stopLoss: riskConfig.stop_loss_default,
+          takeProfit: riskConfig.take_profit_default,
+          ...(riskConfig.trailing_stop_default !== undefined && { trailing: riskConfig.trailing_stop_default }),
+        },
         riskFactory: (c) =>
           new RiskEngine({
             config: riskConfig,
+            ...(c.stops !== undefined && { stops: c.stops }),
             clock: c.clock,
             market: c.market,
             portfolio: c.portfolio,
@@ -97,7 +105,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for ids (same inputs and seed → identical trades)', '1')
     .option('--json <file>', 'write the JSON result here')
     .option('--report <file.html>', 'write the HTML report here')
-    .option('--risk', "apply the configuration's risk limits (the RiskEngine) to every order");
+    .option('--risk', "apply the configuration's risk limits (the RiskEngine) and default stops");
   addConfigOptions(command).action(async (opts: BacktestFlags & ConfigCliOptions & { risk?: boolean }) => {
     await runBacktestCommand(opts, { log: (l) => console.log(l), tty: process.stdout.isTTY === true });
   });
