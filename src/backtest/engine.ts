@@ -228,6 +228,10 @@ async function replayTicks(
       w.cache.updateQuote(q);
       w.portfolio.onQuote(q);
       w.risk.updateEquity?.(w.portfolio.equity(), q.timestamp);
+      if (w.stops !== undefined) {
+        w.stops.wiring.onQuote(q);
+        await w.stops.orders.idle();
+      }
       const p = w.runner.onQuote(q);
       if (p !== undefined) await p;
     } else {
@@ -237,6 +241,7 @@ async function replayTicks(
       await sync(w);
       w.cache.updateTrade(tr);
       w.portfolio.mark(tr.symbol, tr.price, at);
+      await checkStops(w.stops, tr.symbol, tr.price, at, () => w.market.placed, () => settle(w));
       const p = w.runner.onTrade(tr);
       if (p !== undefined) await p;
     }

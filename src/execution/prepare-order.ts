@@ -62,7 +62,11 @@ export function prepareOrder(pair: TradingPair | undefined, request: OrderReques
     if (quantity.lte(ZERO)) {
       return deny(`quantity ${toPlain(asked)} rounds to 0 at the pair's increment ${toPlain(pair.assetIncrement)}`);
     }
-    const problems = validateOrderSize(pair, quantity, price);
+    // A market order's reference price is an estimate (a mid, often a float), not a price sent: only its amount counts.
+    const estimated = limitPrice === undefined && stopPrice === undefined;
+    const problems = validateOrderSize(pair, quantity, price).filter(
+      (p) => !(estimated && p.code === 'price_precision'),
+    );
     if (problems.length > 0) return deny(problems.map((p) => p.message).join('; '));
     return { ok: true, order: { ...base, quantity } };
   }

@@ -2,7 +2,19 @@
 // is a market sell that fills at the level's price as soon as it can (latency + 1 ms), attributed to the strategy.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBacktest, type BacktestRunOptions } from '../../src/backtest/engine.ts';
-import { factoryOf, HOUR, ScriptedStrategy, T0, tempDir, writeBars, type Action, type Ohlc } from './helpers.ts';
+import {
+  factoryOf,
+  HOUR,
+  QuoteScripted,
+  ScriptedStrategy,
+  T0,
+  tempDir,
+  writeBars,
+  writeQuotes,
+  type Action,
+  type Ohlc,
+  type QuoteAction,
+} from './helpers.ts';
 
 let dir: { dir: string; cleanup: () => void };
 beforeEach(() => {
@@ -77,5 +89,29 @@ describe('stops in a backtest', () => {
     );
     expect(strategy.fills.map((f) => f.side)).toEqual(['buy', 'sell']);
     expect(Number(strategy.fills[1]!.price.toFixed())).toBeCloseTo(104.5, 6);
+  });
+});
+
+describe('stops in a tick backtest', () => {
+  it('a quote through the stop-loss sends the exit, filled at the next quote', async () => {
+    const file = writeQuotes(dir.dir, [
+      [100, 100.02],
+      [100, 100.02],
+      [99, 99.02],
+      [94.9, 94.92], // the bid falls through the 5% stop below the 100.02 entry (95.019)
+      [94.8, 94.82],
+      [94.7, 94.72],
+    ]);
+    const strategy = new QuoteScripted(
+      new Map<number, QuoteAction>([[0, (ctx) => ctx.orders.market('BTC-USD', 'buy', '1', { reason: 'entry' })]]),
+    );
+    const result = await runBacktest(
+      { strategy: 'scripted', data: [file], cash: '10000', feeRate: '0' },
+      { createStrategy: factoryOf(strategy), stops: STOPS },
+    );
+    expect(result.fills.map((f) => [f.side, f.price])).toEqual([
+      ['buy', '100.02'],
+      ['sell', '94.8'],
+    ]);
   });
 });

@@ -50,6 +50,31 @@ describe('submitting', () => {
     expect(h.venue.submits.get(unknown.clientOrderId)).toBe(1);
   });
 
+  it('takes a market order whose reference price is a float mid off the price grid (only the amount is checked)', async () => {
+    h = await harness();
+    const order = await h.engine.submit({
+      symbol: 'BTC-USD',
+      side: 'buy',
+      type: 'market',
+      quantity: '0.01',
+      strategyId: 's',
+      reason: 'entry',
+      referencePrice: (100 + 100.02) / 2, // 100.00999999999999
+    });
+    expect(order.status).not.toBe('rejected');
+    const tooSmall = await h.engine.submit({
+      symbol: 'BTC-USD',
+      side: 'buy',
+      type: 'market',
+      quantity: '0.00001',
+      strategyId: 's',
+      reason: 'entry',
+      referencePrice: 60000.004999,
+    });
+    expect(tooSmall.status).toBe('rejected');
+    expect(tooSmall.statusReason).toMatch(/below the pair's minimum 1 USD/);
+  });
+
   it('rounds quantity down and prices never worse than asked', async () => {
     h = await harness();
     const buy = await h.engine.submit({ ...limitBuy, quantity: '0.0123456789', limitPrice: '60000.129' });
