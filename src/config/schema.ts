@@ -109,6 +109,11 @@ const RiskSchema = z.strictObject({
   price_band: ratio.default(0.05),
   drawdown_action: z.enum(['reduce', 'halt']).default('halt'),
   correlation_action: z.enum(['reduce', 'deny']).default('deny'),
+  /**
+   * When the correlation with a held asset cannot be measured (fewer than `correlation_lookback` shared bars, or a
+   * flat series): 'allow' the order (the other limits still apply) or 'deny' it (fail closed).
+   */
+  correlation_unknown: z.enum(['allow', 'deny']).default('allow'),
   /** Market data older than this stops new orders (fail closed). */
   stale_data_ms: positiveInt.default(10_000),
   /** Largest gross exposure (Σ |position value|) after an order, as a multiple of equity (1 = no leverage). */

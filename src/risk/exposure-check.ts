@@ -54,6 +54,14 @@ export function checkExposure(input: ExposureInput): RiskDecision {
   for (const other of book.keys()) {
     if (other === symbol) continue;
     const c = input.returns.correlation(symbol, other, cfg.correlation_lookback);
+    if (c === undefined && cfg.correlation_unknown === 'deny') {
+      return deny(
+        'max_correlation',
+        `the correlation of ${symbol} with held ${other} is unknown (fewer than ${cfg.correlation_lookback} shared bars); correlation_unknown is deny`,
+        'unknown',
+        String(cfg.max_correlation),
+      );
+    }
     if (c !== undefined && c > cfg.max_correlation) correlated.push({ symbol: other, correlation: c });
   }
   if (correlated.length === 0) return { approved: true, request };

@@ -250,10 +250,17 @@ describe('RiskEngine correlation', () => {
       expect(decision.adjustments?.[0]).toMatch(/^quantity reduced from 15 to 10: correlated with BTC-USD/);
   });
 
-  it('without enough bars the correlation is unknown and the rule does not apply', () => {
+  it('without enough bars the correlation is unknown: allowed by default, denied with correlation_unknown: deny', () => {
     const s = setup({ config: { max_order_notional: '1000000' } });
     fillOrder(s, 'BTC-USD', 'buy', '0.2', '50000');
     expect(s.engine.check(buy('ETH-USD', '1')).approved).toBe(true);
+    const closed = setup({ config: { max_order_notional: '1000000', correlation_unknown: 'deny' } });
+    fillOrder(closed, 'BTC-USD', 'buy', '0.2', '50000');
+    const d = denied(closed.engine.check(buy('ETH-USD', '1')));
+    expect(d.rule).toBe('max_correlation');
+    expect(d.reason).toMatch(/correlation of ETH-USD with held BTC-USD is unknown \(fewer than 30 shared bars\)/);
+    // The asset already held is not compared with itself: adding to BTC still passes.
+    expect(closed.engine.check(buy('BTC-USD', '0.01')).approved).toBe(true);
   });
 });
 
