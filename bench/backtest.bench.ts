@@ -79,7 +79,9 @@ async function benchFile(label: string, file: string): Promise<void> {
   const orders = crossover.result.fills.length - quiet.result.fills.length;
   if (orders > 0) {
     const perOrder = ((crossover.ms - quiet.ms) * 1000) / orders;
-    console.log(`${'  one market order, submit to fill to strategy'.padEnd(52)} ${perOrder.toFixed(1).padStart(10)} µs`);
+    console.log(
+      `${'  one market order, submit to fill to strategy'.padEnd(52)} ${perOrder.toFixed(1).padStart(10)} µs`,
+    );
   }
 }
 

@@ -241,7 +241,14 @@ async function replayTicks(
       await sync(w);
       w.cache.updateTrade(tr);
       w.portfolio.mark(tr.symbol, tr.price, at);
-      await checkStops(w.stops, tr.symbol, tr.price, at, () => w.market.placed, () => settle(w));
+      await checkStops(
+        w.stops,
+        tr.symbol,
+        tr.price,
+        at,
+        () => w.market.placed,
+        () => settle(w),
+      );
       const p = w.runner.onTrade(tr);
       if (p !== undefined) await p;
     }

@@ -82,25 +82,21 @@ describe('backtest / paper parity on bars', () => {
   // (the ETH sell of 2025-06-02T23:00 at 2583.53 instead of 2583.54) and every equity-sized order after it drifted.
   // Now every quote of one path instant is set before the venue matches, as the paper side does with one
   // POST /_sim/market/quotes.
-  it(
-    'mean reversion over BTC and ETH together (two symbols in one step)',
-    async () => {
-      await expectParity(
-        {
-          paths: [BTC, ETH],
-          from: Date.UTC(2025, 4, 22),
-          to: Date.UTC(2025, 5, 5),
-          strategy: 'mean_reversion',
-          params: { combine: 'any', fraction: 0.3 },
-          feeRate: '0.001',
-          spreadBps: 4,
-          slippageBps: 2,
-        },
-        10,
-      );
-    },
-    60_000,
-  );
+  it('mean reversion over BTC and ETH together (two symbols in one step)', async () => {
+    await expectParity(
+      {
+        paths: [BTC, ETH],
+        from: Date.UTC(2025, 4, 22),
+        to: Date.UTC(2025, 5, 5),
+        strategy: 'mean_reversion',
+        params: { combine: 'any', fraction: 0.3 },
+        feeRate: '0.001',
+        spreadBps: 4,
+        slippageBps: 2,
+      },
+      10,
+    );
+  }, 60_000);
 
   it('can fail: a different parameter on the paper side gives different orders', async () => {
     const run = await runParity({
