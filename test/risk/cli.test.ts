@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseWeights, register } from '../../src/cli/commands/risk.ts';
 import { SAMPLE_DATA_DIR } from '../../src/data/historical/index.ts';
+import { Metrics } from '../../src/monitoring/metrics.ts';
+import { FakeDashboardSource } from '../../src/web/fake-source.ts';
+import { startWebServer } from '../../src/web/server.ts';
 
 async function run(args: string[]): Promise<string> {
   let out = '';
@@ -45,6 +48,32 @@ describe('sherwood risk', () => {
         ['BTC', 0.25],
         ['ETH', 0.75],
       ]),
+    );
+  });
+});
+
+describe('sherwood risk --live', () => {
+  it("prints the running session's state, denials and VaR/ES from its dashboard API", async () => {
+    const server = await startWebServer({
+      port: 0,
+      source: new FakeDashboardSource(),
+      metrics: new Metrics({ defaultMetrics: false }),
+    });
+    try {
+      const out = await run(['--live', server.url]);
+      expect(out).toMatch(new RegExp(`^session at ${server.url}: (RUNNING|REDUCING|HALTED)`));
+      expect(out).toMatch(/\n95% +4\.20% \(4200\.00\)/);
+      expect(out).toContain('risk limits:');
+      const json = JSON.parse(await run(['--live', server.url, '--json'])) as { live: { riskVar: unknown } };
+      expect(json.live.riskVar).toMatchObject({ observations: 250 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('says clearly when no session answers', async () => {
+    await expect(run(['--live', 'http://127.0.0.1:9'])).rejects.toThrow(
+      /no running session answers at http:\/\/127\.0\.0\.1:9\/api\/status .*is the dashboard enabled\?/,
     );
   });
 });

@@ -42,7 +42,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'keys', description: 'Generate an Ed25519 key pair for the Robinhood API', load: () => import('./keys.ts') },
   {
     name: 'risk',
-    description: 'Print the risk limits in effect and, given bar files, VaR and Expected Shortfall',
+    description: "Print the risk limits, the running session's risk state and VaR (--live), or the VaR of bar files",
     load: () => import('./risk.ts'),
   },
   {

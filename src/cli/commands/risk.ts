@@ -1,9 +1,11 @@
-// `sherwood risk` prints the risk limits in effect (from the configuration) and, given bar files, the VaR and
-// Expected Shortfall of a weighted portfolio of them:
+// `sherwood risk` prints the risk limits in effect (from the configuration); with --live, the running session's risk
+// state, denials and live VaR/ES (read from its dashboard API); given bar files, the VaR and Expected Shortfall of a
+// weighted portfolio of them:
+//   sherwood risk --live
 //   sherwood risk --data data/sample/BTC_USDT-1d.csv.gz data/sample/ETH_USDT-1d.csv.gz --weights BTC=0.5,ETH=0.5
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ValidationError } from '../../core/errors.ts';
+import { errorMessage, SherwoodError, ValidationError } from '../../core/errors.ts';
 import { openBars } from '../../data/historical/index.ts';
 import type { Bar } from '../../model/market.ts';
 import { alignedCloses, portfolioVar, simpleReturns, type VarReport } from '../../risk/index.ts';
@@ -22,6 +24,7 @@ const WeightsSchema = z.string().regex(/^[A-Za-z0-9-]+=-?\d+(\.\d+)?(,[A-Za-z0-9
 });
 
 interface RiskOptions extends ConfigCliOptions {
+  live?: string | boolean;
   data?: string[];
   weights?: string;
   lookback?: string;
@@ -75,6 +78,78 @@ export async function riskFigures(
   return portfolioVar({ symbols, weights, returns: closes.map(simpleReturns), intervalMs, value });
 }
 
+/** What `sherwood risk --live` reads of a session's GET /api/status (the dashboard API). */
+const LiveStatusSchema = z.object({
+  riskState: z.enum(['RUNNING', 'REDUCING', 'HALTED']),
+  riskReasons: z.array(z.string()),
+  riskDenials: z.record(z.string(), z.number()).optional(),
+  riskVar: z
+    .object({
+      value: z.number(),
+      observations: z.number(),
+      figures: z.array(
+        z.object({
+          confidence: z.number(),
+          historicalVar: z.number(),
+          historicalEs: z.number(),
+          parametricVar: z.number(),
+          parametricEs: z.number(),
+        }),
+      ),
+    })
+    .optional(),
+});
+export type LiveRiskStatus = z.infer<typeof LiveStatusSchema>;
+
+/** Reads a running session's risk figures from its dashboard; a clear error when none answers or the answer is odd. */
+export async function fetchLiveRisk(baseUrl: string, timeoutMs = 3000): Promise<LiveRiskStatus> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/api/status`;
+  let body: unknown;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    body = await res.json();
+  } catch (err) {
+    throw new SherwoodError(
+      `no running session answers at ${url} (${errorMessage(err)}); is the dashboard enabled?`,
+      'SESSION_UNREACHABLE',
+      { url },
+    );
+  }
+  const parsed = LiveStatusSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new SherwoodError(
+      `${url} did not answer like a Sherwood session: ${z.prettifyError(parsed.error)}`,
+      'SESSION_UNREACHABLE',
+      { url },
+    );
+  }
+  return parsed.data;
+}
+
+function formatLive(s: LiveRiskStatus, url: string): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(2)}%`.padStart(8);
+  const lines = [
+    `session at ${url}: ${s.riskState}${s.riskReasons.length > 0 ? ` — ${s.riskReasons.join('; ')}` : ''}`,
+  ];
+  const denials = Object.entries(s.riskDenials ?? {}).filter(([, n]) => n > 0);
+  lines.push(denials.length === 0 ? 'denials: none' : `denials: ${denials.map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  const v = s.riskVar;
+  if (v === undefined) {
+    lines.push('VaR/ES: no figure yet (no position, or fewer returns than needed)');
+  } else {
+    lines.push(`VaR/ES, one day, value ${v.value.toFixed(2)}, ${v.observations} returns:`);
+    lines.push('confidence  historical VaR   ES        parametric VaR   ES');
+    for (const f of v.figures) {
+      const money = (x: number): string => ` (${(x * v.value).toFixed(2)})`;
+      lines.push(
+        `${`${f.confidence * 100}%`.padEnd(10)}  ${pct(f.historicalVar)}${money(f.historicalVar)}  ${pct(f.historicalEs)}${money(f.historicalEs)}  ${pct(f.parametricVar)}${money(f.parametricVar)}  ${pct(f.parametricEs)}${money(f.parametricEs)}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function formatReport(r: VarReport): string {
   const pct = (x: number): string => `${(x * 100).toFixed(2)}%`.padStart(8);
   const money = (x: number): string => (r.value > 0 ? ` (${(x * r.value).toFixed(2)})` : '');
@@ -98,7 +173,8 @@ export function register(program: Command, io: RiskCommandIo = defaultIo): void 
   addConfigOptions(
     program
       .command('risk')
-      .description('print the risk limits in effect and, given bar files, VaR and Expected Shortfall')
+      .description("print the risk limits in effect, the running session's risk state and VaR, or the VaR of bar files")
+      .option('--live [url]', "the running session's risk state, denials and live VaR/ES (default: its dashboard)")
       .option('--data <file...>', 'bar files (CSV, gz) of the portfolio assets, one per asset')
       .option('--weights <list>', 'weights per asset as fractions of value, e.g. BTC=0.5,ETH=0.5 (default equal)')
       .option('--lookback <bars>', 'returns to use (default: risk.var_lookback)')
@@ -106,16 +182,26 @@ export function register(program: Command, io: RiskCommandIo = defaultIo): void 
       .option('--json', 'print JSON'),
   ).action(async (opts: RiskOptions) => {
     const context = { ...(io.cwd !== undefined && { cwd: io.cwd }), ...(io.env !== undefined && { env: io.env }) };
-    const limits = loadConfigFromOptions(opts, context).config.risk;
+    const config = loadConfigFromOptions(opts, context).config;
+    const limits = config.risk;
+    const dashboard = config.monitoring.dashboard;
+    const liveUrl =
+      opts.live === undefined || opts.live === false
+        ? undefined
+        : typeof opts.live === 'string'
+          ? opts.live
+          : `http://${dashboard.host}:${dashboard.port}`;
+    const live = liveUrl === undefined ? undefined : await fetchLiveRisk(liveUrl);
     const lookback =
       opts.lookback === undefined ? limits.var_lookback : z.coerce.number().int().min(2).parse(opts.lookback);
     const value = opts.value === undefined ? 0 : z.coerce.number().nonnegative().parse(opts.value);
     const report =
       opts.data && opts.data.length > 0 ? await riskFigures(opts.data, opts.weights, lookback, value) : undefined;
     if (opts.json) {
-      io.out(`${JSON.stringify({ limits, ...(report && { var: report }) }, null, 2)}\n`);
+      io.out(`${JSON.stringify({ limits, ...(live && { live }), ...(report && { var: report }) }, null, 2)}\n`);
       return;
     }
+    if (live !== undefined && liveUrl !== undefined) io.out(`${formatLive(live, liveUrl)}\n`);
     const rows = Object.entries(limits).map(([k, v]) => `  ${k.padEnd(26)} ${String(v)}`);
     io.out(`risk limits:\n${rows.join('\n')}\n`);
     if (report) io.out(`\n${formatReport(report)}`);
