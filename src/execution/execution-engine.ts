@@ -48,6 +48,11 @@ export interface ExecutionEngineOptions {
   readonly cancelCheckMs?: number;
   /** In REDUCING, which requests may still go out. Default: sells (spot is long-only). */
   readonly isReducing?: (request: OrderRequest) => boolean;
+  /**
+   * A finished order stays in memory this long (clock ms) for late reports and look-ups, then only in the store, so
+   * that a bot running for weeks does not grow without bound. Default one day.
+   */
+  readonly finishedRetentionMs?: number;
 }
 
 export interface PendingCancel {
@@ -87,6 +92,10 @@ export class ExecutionEngine {
   readonly #orders = new Map<string, Tracked>();
   /** The orders not yet terminal: what polls, cancels and `openOrders()` look at (#orders keeps every order). */
   readonly #open = new Map<string, Tracked>();
+  /** Finished orders in the order they finished, until `finishedRetentionMs` drops them from memory. */
+  readonly #finished: { readonly cid: string; readonly at: number }[] = [];
+  #finishedHead = 0;
+  readonly #retentionMs: number;
   readonly #byVenueId = new Map<string, Tracked>();
   readonly #inFlight = new Set<string>();
   readonly #locks = new Map<string, Promise<void>>();
@@ -114,6 +123,7 @@ export class ExecutionEngine {
     this.#cancelCheckMs = options.cancelCheckMs ?? 3000;
     this.#isReducing = options.isReducing ?? ((r) => r.side === 'sell');
     this.#cancels = new PendingCancelJournal(this.#store, this.#clock, this.#log);
+    this.#retentionMs = options.finishedRetentionMs ?? 86_400_000;
   }
 
   get venue(): VenuePort {
@@ -591,6 +601,8 @@ export class ExecutionEngine {
     if (last.id !== undefined) this.#byVenueId.set(last.id, tracked);
     if (isTerminalStatus(last.status)) {
       this.#open.delete(cid);
+      this.#finished.push({ cid, at });
+      this.#forgetFinished(at);
       if (tracked.timer !== undefined) this.#clock.cancel(tracked.timer);
       delete tracked.timer;
       if (tracked.pendingCancel !== undefined) {
@@ -615,6 +627,25 @@ export class ExecutionEngine {
 
   #find(report: VenueOrderReport): Tracked | undefined {
     return this.#byVenueId.get(report.venueOrderId) ?? this.#orders.get(report.clientOrderId);
+  }
+
+  /** Drops orders finished more than the retention ago from memory (the store keeps them). */
+  #forgetFinished(now: number): void {
+    const horizon = now - this.#retentionMs;
+    while (this.#finishedHead < this.#finished.length) {
+      const f = this.#finished[this.#finishedHead]!;
+      if (f.at > horizon) break;
+      this.#finishedHead++;
+      const t = this.#orders.get(f.cid);
+      if (t === undefined || !isTerminalStatus(t.order.status)) continue;
+      this.#orders.delete(f.cid);
+      if (t.order.id !== undefined) this.#byVenueId.delete(t.order.id);
+    }
+    // Compact now and then rather than shift() each time.
+    if (this.#finishedHead > 1024 && this.#finishedHead * 2 > this.#finished.length) {
+      this.#finished.splice(0, this.#finishedHead);
+      this.#finishedHead = 0;
+    }
   }
 
   #track(tracked: Tracked): void {

@@ -324,3 +324,30 @@ describe('engine state', () => {
     expect(again.openOrders()).toHaveLength(1);
   });
 });
+
+describe('memory', () => {
+  it('forgets orders finished longer ago than finishedRetentionMs; the store keeps them', async () => {
+    h = await harness({ finishedRetentionMs: 60_000 });
+    const first = await h.engine.submit({ ...limitBuy });
+    h.venue.fill('V1', '0.01', '60000');
+    await h.engine.pollOnce();
+    expect(h.engine.getOrder(first.clientOrderId)?.status).toBe('filled');
+    h.clock.advanceBy(30_000);
+    const second = await h.engine.submit({ ...limitBuy });
+    h.venue.fill('V2', '0.01', '60000');
+    await h.engine.pollOnce();
+    // Another order finishing 61 s after the first: the first is forgotten, the second (and open ones) are kept.
+    h.clock.advanceBy(31_000);
+    const third = await h.engine.submit({ ...limitBuy });
+    h.venue.fill('V3', '0.01', '60000');
+    await h.engine.pollOnce();
+    const open = await h.engine.submit({ ...limitBuy });
+    expect(h.engine.isKnown(first.clientOrderId)).toBe(false);
+    expect(h.engine.getOrder(second.clientOrderId)?.status).toBe('filled');
+    expect(h.engine.getOrder(third.clientOrderId)?.status).toBe('filled');
+    expect(h.engine.openOrders().map((o) => o.clientOrderId)).toEqual([open.clientOrderId]);
+    expect((await h.store.getOrder(first.clientOrderId))?.status).toBe('filled');
+    // A late report of the forgotten order is not taken for someone else's.
+    expect(await h.engine.applyReport(await h.venue.getOrder('V1'), 'late poll')).toBeUndefined();
+  });
+});
