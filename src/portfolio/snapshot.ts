@@ -52,7 +52,8 @@ export function buildSnapshot(
     const hwm = curve?.highWaterMark;
     return {
       ...v,
-      netRealizedPnl: v.realizedPnl.minus(v.fees),
+      realizedPnl: shown(v.realizedPnl),
+      netRealizedPnl: shown(v.realizedPnl.minus(v.fees)),
       ...(hwm !== undefined && { highWaterMark: hwm }),
       drawdown: curve?.currentDrawdown(v.equity) ?? 0,
       maxDrawdown: curve?.maxDrawdown ?? 0,
@@ -75,6 +76,16 @@ export function buildSnapshot(
   };
 }
 
+/**
+ * A value for display, rounded half-even at 10 places: a partial close at a non-terminating average cost leaves a
+ * 40-place remainder in the books (kept exact there), which no one wants to read. Quantities (8 places) times prices
+ * (up to 2) are exact at 10.
+ */
+function shown(value: Decimal): Decimal {
+  return value.round(SHOWN_PLACES, 2);
+}
+const SHOWN_PLACES = 10;
+
 function positionView(p: Position, mark: number | undefined): PositionView {
   const quantity = toNumber(p.quantity);
   const cost = toNumber(p.costBasis);
@@ -83,11 +94,11 @@ function positionView(p: Position, mark: number | undefined): PositionView {
     symbol: p.symbol,
     ...(p.strategyId !== undefined && { strategyId: p.strategyId }),
     quantity: p.quantity,
-    averageEntryPrice: p.averageEntryPrice,
-    costBasis: p.costBasis,
-    realizedPnl: p.realizedPnl,
+    averageEntryPrice: shown(p.averageEntryPrice),
+    costBasis: shown(p.costBasis),
+    realizedPnl: shown(p.realizedPnl),
     fees: p.fees,
-    netRealizedPnl: netRealizedPnl(p),
+    netRealizedPnl: shown(netRealizedPnl(p)),
     ...(mark !== undefined && { mark }),
     marketValue,
     unrealizedPnl: marketValue - cost,

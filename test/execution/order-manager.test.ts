@@ -348,6 +348,8 @@ describe('memory', () => {
     expect(h.engine.openOrders().map((o) => o.clientOrderId)).toEqual([open.clientOrderId]);
     expect((await h.store.getOrder(first.clientOrderId))?.status).toBe('filled');
     // A late report of the forgotten order is not taken for someone else's.
-    expect(await h.engine.applyReport(await h.venue.getOrder('V1'), 'late poll')).toBeUndefined();
+    const late = await h.venue.getOrder('V1');
+    expect(late).toBeDefined();
+    expect(await h.engine.applyReport(late!, 'late poll')).toBeUndefined();
   });
 });
