@@ -67,6 +67,10 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
     expect(await page.locator('#reasons').innerText()).toContain('drawdown 6.00%');
     expect(await page.locator('#orders tbody').innerText()).toContain('99000.01');
     expect(await page.locator('#strategies tbody').innerText()).toContain('demo-trend-eth');
+    // The live VaR/ES panel: the fake session's 95% historical VaR is 4.2% of 100,000.
+    const varTable = await page.locator('#risk-var tbody').innerText();
+    expect(varTable).toMatch(/95%\s+4\.20% \(\$?4,200(\.00)?\)/);
+    expect(await page.locator('#risk-var-meta').innerText()).toContain('250 returns');
     await expect.poll(() => page.locator('#conn').innerText(), { timeout: 10_000 }).toBe('live');
 
     // A state change reaches the page through the WebSocket.
