@@ -26,6 +26,9 @@ const withRisk: Pick<BacktestRunOptions, 'riskFactory'> = {
       pairs: c.pairs,
       openOrders: c.openOrders,
       store: c.store,
+      ...(c.barIntervalMs !== undefined && { barIntervalMs: c.barIntervalMs }),
+      // VaR once per simulated hour: enough for a backtest, and it keeps updateEquity cheap.
+      varEveryMs: 3_600_000,
     }),
 };
 

@@ -75,6 +75,7 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
     portfolio,
     pairs,
     openOrders: () => engine.openOrders(),
+    barIntervalMs: config.market_data.bar_interval_ms,
     probes: { ...(options.circuitOpen && { circuitOpen: options.circuitOpen }) },
     logger,
     store,

@@ -60,6 +60,8 @@ export interface RiskComponents {
   readonly store: Store;
   /** The stops, when the run has them (the RiskEngine sizes position risk from them). */
   readonly stops?: StopManager;
+  /** The data's bar interval (ms), for correlations and VaR; undefined on tick data. */
+  readonly barIntervalMs?: number;
 }
 
 export type BacktestRisk = RiskGate & { updateEquity?(equity: number, timestamp?: number): unknown };
@@ -156,6 +158,7 @@ export async function wire(config: BacktestConfig, data: LoadedData, options: Ba
       openOrders: () => execution.openOrders(),
       store,
       ...(stops !== undefined && { stops: stops.manager }),
+      ...(data.kind === 'bars' && data.bars[0] !== undefined && { barIntervalMs: data.bars[0].intervalMs }),
     }) ??
     options.risk ??
     APPROVE_ALL;

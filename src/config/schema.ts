@@ -123,8 +123,11 @@ const RiskSchema = z.strictObject({
   /** Orders a strategy may have approved within `order_rate_window_ms`. */
   order_rate_limit: positiveInt.default(10),
   order_rate_window_ms: positiveInt.default(60_000),
-  /** Interval of the cached bars that correlations and VaR read (default one day). */
-  bar_interval_ms: positiveInt.default(86_400_000),
+  /**
+   * Interval of the cached bars that correlations and VaR read. Absent: the bars the session trades on
+   * (market_data.bar_interval_ms in paper and live trading, the data's interval in a backtest).
+   */
+  bar_interval_ms: positiveInt.optional(),
   /** Returns used for the correlation between a requested asset and the ones held. */
   correlation_lookback: z.number().int().min(2).default(30),
   /** Returns used for VaR and Expected Shortfall. */

@@ -77,7 +77,11 @@ export interface RiskEngineOptions {
    * Backtests pass e.g. one bar interval so that VaR does not dominate `updateEquity`.
    */
   readonly varEveryMs?: number;
+  /** The interval of the bars the cache holds, used when `config.bar_interval_ms` is absent (default one day). */
+  readonly barIntervalMs?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 export interface RiskMetrics {
   readonly state: ExecutionState;
@@ -117,9 +121,10 @@ export class RiskEngine implements RiskGate {
   constructor(options: RiskEngineOptions) {
     this.config = options.config;
     this.#o = options;
-    this.#returns = new BarReturns(options.market, options.config.bar_interval_ms);
+    const barIntervalMs = options.config.bar_interval_ms ?? options.barIntervalMs ?? DAY_MS;
+    this.#returns = new BarReturns(options.market, barIntervalMs);
     this.#var = new LiveVar(this.#returns, {
-      intervalMs: options.config.bar_interval_ms,
+      intervalMs: barIntervalMs,
       lookback: options.config.var_lookback,
       everyMs: options.varEveryMs ?? 0,
     });

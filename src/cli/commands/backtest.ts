@@ -44,6 +44,7 @@ export async function runBacktestCommand(
           new RiskEngine({
             config: riskConfig,
             ...(c.stops !== undefined && { stops: c.stops }),
+            ...(c.barIntervalMs !== undefined && { barIntervalMs: c.barIntervalMs }),
             clock: c.clock,
             market: c.market,
             portfolio: c.portfolio,
