@@ -4,7 +4,7 @@
 // then the bar closes — cache, portfolio marks, strategies — so a strategy sees a bar only after it closed and its
 // orders fill no earlier than the next bar.
 import type { SimulatedClock } from '../core/clock.ts';
-import { ZERO } from '../core/decimal.ts';
+import { isPositive } from '../core/decimal.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Bar } from '../model/market.ts';
 import { barPath, type PathPoint } from './bar-path.ts';
@@ -95,7 +95,7 @@ function advance(clock: SimulatedClock, to: number): void {
 }
 
 function inMarket(w: Wiring, symbols: readonly string[]): boolean {
-  for (const s of symbols) if (w.portfolio.position(s).quantity.gt(ZERO)) return true;
+  for (const s of symbols) if (isPositive(w.portfolio.position(s).quantity)) return true;
   return false;
 }
 

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { toPlain, ZERO, type Decimal } from '../core/decimal.ts';
 import type { StrategyStats } from '../strategies/runner.ts';
 import type { BacktestConfig } from './config.ts';
-import type { LoadedData } from './data.ts';
+import type { Bar } from '../model/market.ts';
+import type { LoadedData, TickEvent } from './data.ts';
 import { computeMetrics, type EquityPoint, type Metrics } from './metrics.ts';
 import { roundTrips, roundTripToJson, type AttributedFill } from './round-trips.ts';
 
@@ -91,20 +92,23 @@ export function fillToJson({ fill, strategyId }: AttributedFill): FillJson {
 }
 
 function priceSeries(data: LoadedData): Record<string, Array<readonly [number, number]>> {
-  const raw = new Map<string, Array<readonly [number, number]>>();
-  const add = (symbol: string, t: number, p: number): void => {
-    let a = raw.get(symbol);
-    if (a === undefined) raw.set(symbol, (a = []));
-    a.push([t, p]);
-  };
-  if (data.kind === 'bars') for (const b of data.bars) add(b.symbol, b.timestamp + b.intervalMs, b.close);
-  else
-    for (const t of data.ticks)
-      add(t.value.symbol, t.value.timestamp, t.kind === 'quote' ? (t.value.bid + t.value.ask) / 2 : t.value.price);
+  // Counted first, so that only the ~2,000 points kept per symbol are built (a 1-minute file has 130,000).
+  const events: readonly (Bar | TickEvent)[] = data.kind === 'bars' ? data.bars : data.ticks;
+  const symbolOf = (e: Bar | TickEvent): string => ('kind' in e ? e.value.symbol : e.symbol);
+  const count = new Map<string, number>();
+  for (const e of events) count.set(symbolOf(e), (count.get(symbolOf(e)) ?? 0) + 1);
+  const seen = new Map<string, number>();
   const out: Record<string, Array<readonly [number, number]>> = {};
-  for (const [symbol, a] of raw) {
-    const step = Math.max(1, Math.ceil(a.length / 2000));
-    out[symbol] = a.filter((_, i) => i % step === 0 || i === a.length - 1);
+  for (const e of events) {
+    const symbol = symbolOf(e);
+    const n = count.get(symbol) ?? 0;
+    const i = seen.get(symbol) ?? 0;
+    seen.set(symbol, i + 1);
+    if (i % Math.max(1, Math.ceil(n / 2000)) !== 0 && i !== n - 1) continue;
+    const point: readonly [number, number] = !('kind' in e)
+      ? [e.timestamp + e.intervalMs, e.close]
+      : [e.value.timestamp, e.kind === 'quote' ? (e.value.bid + e.value.ask) / 2 : e.value.price];
+    (out[symbol] ??= []).push(point);
   }
   return out;
 }

@@ -108,6 +108,15 @@ export function isMultipleOf(value: Decimal, increment: DecimalInput): boolean {
   return value.mod(inc).eq(ZERO);
 }
 
+/**
+ * `value > 0` without allocating: big.js comparisons copy their argument into a new Big every time, which shows in
+ * loops that ask this of every bar.
+ */
+export function isPositive(value: Decimal): boolean {
+  const digits = (value as unknown as { c: number[] }).c;
+  return value.s === 1 && !(digits.length === 1 && digits[0] === 0);
+}
+
 /** Plain decimal text, never exponent notation; trailing zeros dropped. */
 export function toPlain(value: Decimal): string {
   return value.toFixed();

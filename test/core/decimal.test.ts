@@ -5,6 +5,7 @@ import {
   dec,
   decimalPlaces,
   isMultipleOf,
+  isPositive,
   roundDown,
   roundHalfEven,
   roundToIncrement,
@@ -70,6 +71,12 @@ describe('decimal', () => {
       ),
       { seed: 7, numRuns: 500 },
     );
+  });
+
+  it('tells a positive decimal without allocating, as gt(0) would', () => {
+    for (const text of ['0', '-0', '0.00', '1', '-1', '0.00000001', '-0.00000001', '123456789.123']) {
+      expect(isPositive(dec(text))).toBe(dec(text).gt(dec(0)));
+    }
   });
 
   it('checks multiples and counts decimal places', () => {

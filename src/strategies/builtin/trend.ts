@@ -1,7 +1,7 @@
 // Trend following: a fast/slow moving-average crossover, long only. It buys when the fast average crosses above the
 // slow one and sells when it crosses back below, with an optional ATR trailing-free stop set at entry.
 import { z } from 'zod';
-import { ZERO, type Decimal } from '../../core/decimal.ts';
+import { isPositive, ZERO, type Decimal } from '../../core/decimal.ts';
 import type { Bar } from '../../model/market.ts';
 import { ATR, fmt, movingAverage, type StreamingAverage } from '../indicators.ts';
 import { Strategy } from '../strategy.ts';
@@ -83,7 +83,7 @@ export class TrendStrategy extends Strategy<TrendParams> {
     const relation: Relation | undefined = fast > slow ? 'above' : fast < slow ? 'below' : previous;
     s.relation = relation;
     const position = this.ctx.portfolio.quantity(bar.symbol);
-    const long = position.gt(ZERO);
+    const long = isPositive(position);
 
     if (long && s.stop !== undefined && bar.low <= s.stop) {
       const stop = s.stop;
