@@ -92,23 +92,35 @@ export function fillToJson({ fill, strategyId }: AttributedFill): FillJson {
 }
 
 function priceSeries(data: LoadedData): Record<string, Array<readonly [number, number]>> {
-  // Counted first, so that only the ~2,000 points kept per symbol are built (a 1-minute file has 130,000).
+  // Indices per symbol first, so that only the ~2,000 points kept per symbol are built (a 1-minute file has 130,000).
   const events: readonly (Bar | TickEvent)[] = data.kind === 'bars' ? data.bars : data.ticks;
-  const symbolOf = (e: Bar | TickEvent): string => ('kind' in e ? e.value.symbol : e.symbol);
-  const count = new Map<string, number>();
-  for (const e of events) count.set(symbolOf(e), (count.get(symbolOf(e)) ?? 0) + 1);
-  const seen = new Map<string, number>();
+  const indices = new Map<string, number[]>();
+  let lastSymbol: string | undefined;
+  let last: number[] = [];
+  for (let k = 0; k < events.length; k++) {
+    const e = events[k] as Bar | TickEvent;
+    const symbol = 'kind' in e ? e.value.symbol : e.symbol;
+    if (symbol !== lastSymbol) {
+      lastSymbol = symbol;
+      last = indices.get(symbol) ?? [];
+      indices.set(symbol, last);
+    }
+    last.push(k);
+  }
   const out: Record<string, Array<readonly [number, number]>> = {};
-  for (const e of events) {
-    const symbol = symbolOf(e);
-    const n = count.get(symbol) ?? 0;
-    const i = seen.get(symbol) ?? 0;
-    seen.set(symbol, i + 1);
-    if (i % Math.max(1, Math.ceil(n / 2000)) !== 0 && i !== n - 1) continue;
-    const point: readonly [number, number] = !('kind' in e)
-      ? [e.timestamp + e.intervalMs, e.close]
-      : [e.value.timestamp, e.kind === 'quote' ? (e.value.bid + e.value.ask) / 2 : e.value.price];
-    (out[symbol] ??= []).push(point);
+  for (const [symbol, list] of indices) {
+    const step = Math.max(1, Math.ceil(list.length / 2000));
+    const points: Array<readonly [number, number]> = [];
+    for (let i = 0; i < list.length; i++) {
+      if (i % step !== 0 && i !== list.length - 1) continue;
+      const e = events[list[i] as number] as Bar | TickEvent;
+      points.push(
+        !('kind' in e)
+          ? [e.timestamp + e.intervalMs, e.close]
+          : [e.value.timestamp, e.kind === 'quote' ? (e.value.bid + e.value.ask) / 2 : e.value.price],
+      );
+    }
+    out[symbol] = points;
   }
   return out;
 }
