@@ -20,6 +20,7 @@ import {
 import { applyVenueReport, type ApplyResult, type OrderChangeEvent, type ReportStep } from './apply-report.ts';
 import { fillToRecord, journalPayload, orderFromRecord, orderPatch, orderToIntent } from './order-records.ts';
 import { PendingCancelJournal } from './pending-cancels.ts';
+import { OrderRegistry, type PendingCancel, type Tracked } from './order-registry.ts';
 import { prepareOrder } from './prepare-order.ts';
 import {
   SILENT_LOGGER,
@@ -55,22 +56,7 @@ export interface ExecutionEngineOptions {
   readonly finishedRetentionMs?: number;
 }
 
-export interface PendingCancel {
-  readonly requestedAt: number;
-  readonly reason: string;
-  /** When the cancel request was last sent; undefined until it was sent successfully. */
-  sentAt?: number;
-}
-
-interface Tracked {
-  order: Order;
-  /** The store's optimistic version of the order. */
-  version: number;
-  lastVenueUpdate?: number;
-  timeoutMs?: number;
-  timer?: TimerHandle;
-  pendingCancel?: PendingCancel;
-}
+export type { PendingCancel } from './order-registry.ts';
 
 export interface CancelFilter {
   readonly strategyId?: string;
@@ -89,14 +75,7 @@ export class ExecutionEngine {
   readonly #pollMarginMs: number;
   readonly #cancelCheckMs: number;
   readonly #isReducing: (request: OrderRequest) => boolean;
-  readonly #orders = new Map<string, Tracked>();
-  /** The orders not yet terminal: what polls, cancels and `openOrders()` look at (#orders keeps every order). */
-  readonly #open = new Map<string, Tracked>();
-  /** Finished orders in the order they finished, until `finishedRetentionMs` drops them from memory. */
-  readonly #finished: { readonly cid: string; readonly at: number }[] = [];
-  #finishedHead = 0;
-  readonly #retentionMs: number;
-  readonly #byVenueId = new Map<string, Tracked>();
+  readonly #orders: OrderRegistry;
   readonly #inFlight = new Set<string>();
   readonly #locks = new Map<string, Promise<void>>();
   #pairs = new Map<string, TradingPair>();
@@ -123,7 +102,7 @@ export class ExecutionEngine {
     this.#cancelCheckMs = options.cancelCheckMs ?? 3000;
     this.#isReducing = options.isReducing ?? ((r) => r.side === 'sell');
     this.#cancels = new PendingCancelJournal(this.#store, this.#clock, this.#log);
-    this.#retentionMs = options.finishedRetentionMs ?? 86_400_000;
+    this.#orders = new OrderRegistry(options.finishedRetentionMs ?? 86_400_000);
   }
 
   get venue(): VenuePort {
@@ -165,7 +144,7 @@ export class ExecutionEngine {
     for (const record of await this.#store.listOpenOrders()) {
       if (this.#orders.has(record.clientOrderId)) continue;
       const fills = await this.#store.fillsForOrder(record.clientOrderId);
-      this.#track({ order: orderFromRecord(record, fills), version: record.version });
+      this.#orders.add({ order: orderFromRecord(record, fills), version: record.version });
     }
     await this.#restorePendingCancels();
   }
@@ -175,7 +154,7 @@ export class ExecutionEngine {
     const saved = await this.#cancels.load();
     if (saved.size === 0) return;
     for (const [cid, p] of saved) {
-      const tracked = this.#open.get(cid);
+      const tracked = this.#orders.openEntry(cid);
       if (tracked !== undefined && tracked.pendingCancel === undefined) tracked.pendingCancel = { ...p };
     }
     await this.#savePendingCancels(); // drops the orders that ended meanwhile
@@ -183,7 +162,9 @@ export class ExecutionEngine {
 
   #savePendingCancels(): Promise<void> {
     const pending: [string, PendingCancel][] = [];
-    for (const [cid, t] of this.#open) if (t.pendingCancel !== undefined) pending.push([cid, t.pendingCancel]);
+    for (const t of this.#orders.open()) {
+      if (t.pendingCancel !== undefined) pending.push([t.order.clientOrderId, t.pendingCancel]);
+    }
     return this.#cancels.save(pending);
   }
 
@@ -202,7 +183,7 @@ export class ExecutionEngine {
   stop(): void {
     if (this.#pollTimer !== undefined) this.#clock.cancel(this.#pollTimer);
     this.#pollTimer = undefined;
-    for (const t of this.#open.values()) if (t.timer !== undefined) this.#clock.cancel(t.timer);
+    for (const t of this.#orders.open()) if (t.timer !== undefined) this.#clock.cancel(t.timer);
   }
 
   /** Whether an order operation is still running (idle() would have to wait). */
@@ -226,7 +207,7 @@ export class ExecutionEngine {
   /** Orders not yet terminal (created, submitted, open, partially filled, unknown). */
   openOrders(): Order[] {
     const out: Order[] = [];
-    for (const t of this.#open.values()) out.push(t.order);
+    for (const t of this.#orders.open()) out.push(t.order);
     return out;
   }
 
@@ -287,7 +268,7 @@ export class ExecutionEngine {
       version: record.version,
       ...(request.timeoutMs !== undefined && { timeoutMs: request.timeoutMs }),
     };
-    this.#track(tracked);
+    this.#orders.add(tracked);
     this.#inFlight.add(clientOrderId);
     await this.#withLock(clientOrderId, () => this.#send(tracked));
     if (tracked.timeoutMs !== undefined && !isTerminalStatus(tracked.order.status)) {
@@ -462,7 +443,7 @@ export class ExecutionEngine {
     this.#polling = true;
     try {
       const startedAt = this.#clock.now();
-      const working = [...this.#open.values()].filter(
+      const working = [...this.#orders.open()].filter(
         (t) =>
           isWorkingStatus(t.order.status) && t.order.id !== undefined && !this.#inFlight.has(t.order.clientOrderId),
       );
@@ -470,7 +451,7 @@ export class ExecutionEngine {
         const since = (this.#lastPollAt ?? Math.min(...working.map((t) => t.order.createdAt))) - this.#pollMarginMs;
         const reports = await this.#venue.listOrders({ updatedSince: since });
         for (const report of reports) {
-          const t = this.#find(report);
+          const t = this.#orders.find(report);
           if (t === undefined || this.#inFlight.has(t.order.clientOrderId) || alreadySeen(t, report)) continue;
           await this.applyReport(report, 'poll');
         }
@@ -484,7 +465,7 @@ export class ExecutionEngine {
 
   async #checkPendingCancels(): Promise<void> {
     const now = this.#clock.now();
-    for (const t of [...this.#open.values()]) {
+    for (const t of [...this.#orders.open()]) {
       const pending = t.pendingCancel;
       if (pending === undefined || !isWorkingStatus(t.order.status) || t.order.id === undefined) continue;
       if (pending.sentAt === undefined) {
@@ -500,7 +481,7 @@ export class ExecutionEngine {
 
   /** Applies a venue report to the local order it belongs to; undefined when the order is not ours. */
   async applyReport(report: VenueOrderReport, cause: string): Promise<ApplyResult | undefined> {
-    const tracked = this.#find(report);
+    const tracked = this.#orders.find(report);
     if (tracked === undefined) return undefined;
     return this.#withLock(tracked.order.clientOrderId, () => this.#applyLocked(tracked, report, cause));
   }
@@ -518,7 +499,7 @@ export class ExecutionEngine {
 
   /** Takes over an order the bot did not place (reconciliation, when configured to adopt). */
   async adoptExternal(report: VenueOrderReport, strategyId = 'external'): Promise<Order> {
-    const existing = this.#find(report);
+    const existing = this.#orders.find(report);
     if (existing !== undefined) return existing.order;
     const at = this.#clock.now();
     const order = createOrder({
@@ -541,7 +522,7 @@ export class ExecutionEngine {
       createdAt: at,
     });
     const tracked: Tracked = { order, version: record.version };
-    this.#track(tracked);
+    this.#orders.add(tracked);
     await this.applyReport(report, 'adopted');
     return tracked.order;
   }
@@ -598,11 +579,8 @@ export class ExecutionEngine {
     tracked.version = version;
     const last = steps[steps.length - 1]!.event.order;
     tracked.order = last;
-    if (last.id !== undefined) this.#byVenueId.set(last.id, tracked);
+    this.#orders.changed(tracked, at);
     if (isTerminalStatus(last.status)) {
-      this.#open.delete(cid);
-      this.#finished.push({ cid, at });
-      this.#forgetFinished(at);
       if (tracked.timer !== undefined) this.#clock.cancel(tracked.timer);
       delete tracked.timer;
       if (tracked.pendingCancel !== undefined) {
@@ -623,35 +601,6 @@ export class ExecutionEngine {
       fill,
       ...(order.strategyId !== undefined && { strategyId: order.strategyId }),
     });
-  }
-
-  #find(report: VenueOrderReport): Tracked | undefined {
-    return this.#byVenueId.get(report.venueOrderId) ?? this.#orders.get(report.clientOrderId);
-  }
-
-  /** Drops orders finished more than the retention ago from memory (the store keeps them). */
-  #forgetFinished(now: number): void {
-    const horizon = now - this.#retentionMs;
-    while (this.#finishedHead < this.#finished.length) {
-      const f = this.#finished[this.#finishedHead]!;
-      if (f.at > horizon) break;
-      this.#finishedHead++;
-      const t = this.#orders.get(f.cid);
-      if (t === undefined || !isTerminalStatus(t.order.status)) continue;
-      this.#orders.delete(f.cid);
-      if (t.order.id !== undefined) this.#byVenueId.delete(t.order.id);
-    }
-    // Compact now and then rather than shift() each time.
-    if (this.#finishedHead > 1024 && this.#finishedHead * 2 > this.#finished.length) {
-      this.#finished.splice(0, this.#finishedHead);
-      this.#finishedHead = 0;
-    }
-  }
-
-  #track(tracked: Tracked): void {
-    this.#orders.set(tracked.order.clientOrderId, tracked);
-    if (!isTerminalStatus(tracked.order.status)) this.#open.set(tracked.order.clientOrderId, tracked);
-    if (tracked.order.id !== undefined) this.#byVenueId.set(tracked.order.id, tracked);
   }
 
   /** Runs `fn` after every earlier operation on the same order: reports for one order apply one at a time. */
