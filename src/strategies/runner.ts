@@ -271,6 +271,24 @@ export class StrategyRunner {
     return this.#dispatch(quote.symbol, { kind: 'quote', value: quote });
   }
   onBar(bar: Bar): Promise<void> | undefined {
+    // The commonest case, one idle strategy on the symbol, goes straight to its handler: a backtest calls this for
+    // every bar, and the general path's delivery object and hops cost as much as the strategy's own work.
+    const slots = this.#bySymbol.get(bar.symbol);
+    const only = slots?.length === 1 ? slots[0] : undefined;
+    if (only !== undefined && only.status === 'running' && only.chain === undefined) {
+      let result: unknown;
+      try {
+        result = only.strategy.onBar(bar);
+      } catch (err) {
+        this.#handlerError(only, 'bar', err);
+        return undefined;
+      }
+      if (!isPromise(result)) {
+        only.consecutiveErrors = 0;
+        return undefined;
+      }
+      return this.#settled(only, 'bar', result);
+    }
     return this.#dispatch(bar.symbol, { kind: 'bar', value: bar });
   }
   onTrade(trade: Trade): Promise<void> | undefined {
@@ -359,11 +377,16 @@ export class StrategyRunner {
       slot.consecutiveErrors = 0;
       return undefined;
     }
+    return this.#settled(slot, d.kind, result);
+  }
+
+  /** An async handler's promise as the slot's chain: errors counted, never thrown at the caller. */
+  #settled(slot: Slot, kind: Delivery['kind'], result: Promise<void>): Promise<void> {
     const settled = result.then(
       () => {
         slot.consecutiveErrors = 0;
       },
-      (err: unknown) => this.#handlerError(slot, d.kind, err),
+      (err: unknown) => this.#handlerError(slot, kind, err),
     );
     return this.#setChain(slot, settled);
   }
