@@ -3,29 +3,15 @@
 // (query building, signing, rate budget, circuit breaker, lossless JSON parsing, zod validation, Decimal conversion).
 import { MockAgent } from 'undici';
 import { RobinhoodClient } from '../src/venues/robinhood/client.ts';
+import { orderJson } from '../test/venues/robinhood/helpers.ts';
 import { measure } from './util.ts';
 
 const ORIGIN = 'https://trading.robinhood.com';
 const QUOTES = JSON.stringify({
   results: [{ symbol: 'BTC-USD', bid: '68329.2', ask: '68320.1', timestamp: '2026-08-19T19:20:41.579217945Z' }],
 });
-const ORDER = {
-  id: '0190d2a4-5e5b-7c1d-9a0e-3f3c2b1a0001',
-  account_number: 'ACC123',
-  symbol: 'BTC-USD',
-  client_order_id: '2f6c1b9e-8a40-4d3f-9a51-0c7e5d2b1a11',
-  side: 'buy',
-  type: 'limit',
-  state: 'open',
-  average_price: null,
-  filled_asset_quantity: '0.000000000000000000',
-  executions: [],
-  limit_order_config: { asset_quantity: '0.000100000000000000', limit_price: '36352.780000000000000000' },
-  created_at: '2026-08-20T13:26:18.409035-04:00',
-  updated_at: '2026-08-20T13:26:18.409035-04:00',
-  fee_charged: 0.0,
-  estimated_fee_remaining: 0.034535141,
-};
+// The documented order shape the client tests use (one source for both).
+const ORDER = orderJson();
 const ORDERS_PAGE = JSON.stringify({ next: null, previous: null, results: Array.from({ length: 20 }, () => ORDER) });
 
 export async function run(): Promise<void> {
