@@ -3,100 +3,41 @@
 // Layers, in order: engine state (drawdown, daily loss, operational halts) → pre-trade → funds → position →
 // portfolio → correlation. Only approvals change anything (the order-rate window); denials change nothing.
 import { dec, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
-import type { Clock } from '../core/clock.ts';
-import type { MarketView } from '../data/cache.ts';
 import { orderDenied } from '../execution/order-denied.ts';
-import type { ExecutionLogger, ExecutionState, OrderRequest } from '../execution/types.ts';
+import type { ExecutionState, OrderRequest } from '../execution/types.ts';
 import type { OrderDenied } from '../model/events.ts';
-import type { Order } from '../model/order.ts';
-import type { Position } from '../model/position.ts';
-import type { TradingPair } from '../model/trading-pair.ts';
-import type { AppConfig } from '../config/schema.ts';
 import { DrawdownMonitor, type DrawdownReading } from './drawdown.ts';
 import { BarReturns } from './bar-returns.ts';
 import { quantityNumber, type Holding } from './exposure-book.ts';
 import { checkExposure } from './exposure-check.ts';
-import { readPersistedHalt, writePersistedHalt, HALT_KEY, type HaltStore } from './halt-store.ts';
+import { readPersistedHalt, writePersistedHalt, HALT_KEY } from './halt-store.ts';
 import { checkTradable, deny, resolveOrder, type Denial, type ResolvedOrder } from './pre-trade.ts';
 import type { RiskDecision, RiskGate } from './risk-gate.ts';
 import { stopStrategyId } from './stop-orders.ts';
-import { LiveVar, type LiveVarCounters } from './live-var.ts';
-import type { StopManager } from './stops.ts';
+import type {
+  HaltCause,
+  OpenOrder,
+  RiskConfig,
+  RiskEngineOptions,
+  RiskMetrics,
+  RiskStateChanged,
+} from './risk-types.ts';
+import { LiveVar } from './live-var.ts';
 import type { VarReport } from './var.ts';
 
-export type RiskConfig = AppConfig['risk'];
-
-/** What the engine reads of the portfolio (the Portfolio class fits). */
-export interface RiskPortfolioView {
-  equity(): number;
-  readonly buyingPower: Decimal;
-  position(symbol: string): Position;
-  positions(): Position[];
-}
-
-export type OpenOrder = Pick<
-  Order,
-  'symbol' | 'side' | 'quantity' | 'quoteAmount' | 'limitPrice' | 'filledQuantity' | 'filledNotional'
-> & { readonly strategyId?: string };
-
-/** Callbacks for the operational layer; each absent probe counts as healthy. */
-export interface OperationalProbes {
-  circuitOpen?(): boolean;
-  /** Differences the last reconciliation found (0 = clean). */
-  reconciliationDifferences?(): number;
-  /** |local clock − venue clock| in ms. */
-  clockDriftMs?(): number;
-}
-
-export type HaltCause = 'drawdown' | 'daily_loss' | 'circuit_open' | 'reconciliation' | 'clock_drift';
-
-export interface RiskStateChanged {
-  readonly type: 'RiskStateChanged';
-  readonly timestamp: number;
-  readonly from: ExecutionState;
-  readonly state: ExecutionState;
-  readonly reasons: readonly string[];
-}
-export type RiskEvent = RiskStateChanged | OrderDenied;
-
-export interface RiskEngineOptions {
-  readonly config: RiskConfig;
-  readonly clock: Clock;
-  readonly market: MarketView;
-  readonly portfolio: RiskPortfolioView;
-  readonly pairs: ReadonlyMap<string, TradingPair>;
-  readonly openOrders?: () => readonly OpenOrder[];
-  readonly probes?: OperationalProbes;
-  readonly stops?: StopManager;
-  readonly logger?: ExecutionLogger;
-  readonly onEvent?: (event: RiskEvent) => void;
-  /** Persists drawdown halts (kv key 'risk.halt'). */
-  readonly store?: HaltStore;
-  /**
-   * Least clock time between two live VaR updates (default 0: every equity update, as live and paper want).
-   * Backtests pass e.g. one bar interval so that VaR does not dominate `updateEquity`.
-   */
-  readonly varEveryMs?: number;
-  /** The interval of the bars the cache holds, used when `config.bar_interval_ms` is absent (default one day). */
-  readonly barIntervalMs?: number;
-}
+export type {
+  HaltCause,
+  OpenOrder,
+  OperationalProbes,
+  RiskConfig,
+  RiskEngineOptions,
+  RiskEvent,
+  RiskMetrics,
+  RiskPortfolioView,
+  RiskStateChanged,
+} from './risk-types.ts';
 
 const DAY_MS = 86_400_000;
-
-export interface RiskMetrics {
-  readonly state: ExecutionState;
-  /** 0 RUNNING, 1 REDUCING, 2 HALTED: for a gauge. */
-  readonly stateCode: number;
-  readonly reasons: readonly string[];
-  readonly drawdown: number;
-  readonly peakEquity: number;
-  readonly dailyLoss: number;
-  readonly approved: number;
-  readonly denied: Readonly<Record<string, number>>;
-  /** The live VaR/ES as of the last equity update. */
-  readonly var?: VarReport;
-  readonly varCounters?: LiveVarCounters;
-}
 
 /** Float slack so that a loss of exactly the limit (e.g. 1 − 108000/120000) counts as reaching it. */
 const EPSILON = 1e-12;
