@@ -209,6 +209,7 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
           ask: toNumber(q.ask),
         }));
       },
+      marketStreamUrl: url,
       strategies,
       logger,
       circuitOpen: () => Object.values(client.health().circuits).some((c) => c.state === 'open'),

@@ -6,11 +6,13 @@
 // portfolio books a fill before the owning strategy hears of it; market events reach the strategies one at a time.
 import type { AppConfig, StrategyConfig } from '../config/schema.ts';
 import type { Clock, TimerHandle } from '../core/clock.ts';
-import { errorMessage } from '../core/errors.ts';
+import { ConfigError, errorMessage } from '../core/errors.ts';
+import { createRandom } from '../core/random.ts';
 import type { MessageBus } from '../core/message-bus.ts';
 import { BarBuilder } from '../data/bar-builder.ts';
 import { BestBidAskPoller, type BestBidAskFetcher } from '../data/best-bid-ask-poller.ts';
 import { MarketDataCache } from '../data/cache.ts';
+import { createSimMarketFeed } from '../data/sim-market-feed.ts';
 import type { MarketDataEvent } from '../data/feed.ts';
 import type { ExecutionEngine } from '../execution/execution-engine.ts';
 import type { ExecutionLogger, ExecutionTopics } from '../execution/types.ts';
@@ -35,6 +37,8 @@ export interface TradingNodeOptions {
   readonly pairs: readonly TradingPair[];
   /** One best-bid/ask request for every symbol (the client, wrapped). */
   readonly fetchQuotes: BestBidAskFetcher;
+  /** The simulator's base URL, for `market_data.feed: websocket` (its market stream). */
+  readonly marketStreamUrl?: string;
   readonly strategies: readonly StrategyConfig[];
   readonly logger: ExecutionLogger;
   /** Whether the venue's circuit breaker is open (risk stops opening trades meanwhile). */
@@ -49,7 +53,8 @@ export interface TradingNode {
   /** Venue stop orders (or emulation) for the stops. */
   readonly stopOrders: StopOrders;
   readonly runner: StrategyRunner;
-  readonly poller: BestBidAskPoller;
+  /** The quote feed (polling or the simulator's stream): its symbols, and whether it is getting quotes. */
+  readonly poller: QuoteFeed;
   /** Resolves when every market event handed to the strategies so far has been handled. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -57,6 +62,12 @@ export interface TradingNode {
 
 export async function startTradingNode(options: TradingNodeOptions): Promise<TradingNode> {
   const { config, clock, bus, engine, portfolio, store, logger } = options;
+  // Checked before anything starts: nothing to undo.
+  if (config.market_data.feed === 'websocket' && options.marketStreamUrl === undefined) {
+    throw new ConfigError("market_data.feed websocket needs the simulator's URL: Robinhood has no market stream", {
+      path: 'market_data.feed',
+    });
+  }
   const pairs = new Map(options.pairs.map((p) => [p.symbol, p]));
   const cache = new MarketDataCache();
 
@@ -166,16 +177,23 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
       logger.warn({ status: event.status }, 'market data is stale');
     }
   };
-  const poller = new BestBidAskPoller({
-    fetch: options.fetchQuotes,
-    clock,
-    requestsPerMinute: Math.max(1, Math.floor(60_000 / config.market_data.poll_interval_ms)),
-    symbols: [...new Set([...config.market_data.symbols, ...options.strategies.flatMap((s) => s.symbols)])],
-    staleAfterMs: config.market_data.stale_after_ms,
-    cache,
-    onEvent: onMarket,
-    onError: (err, consecutive) => logger.warn({ err: errorMessage(err), consecutive }, 'best bid/ask poll failed'),
-  });
+  const symbols = [...new Set([...config.market_data.symbols, ...options.strategies.flatMap((s) => s.symbols)])];
+  const poller =
+    config.market_data.feed === 'websocket'
+      ? streamFeed(options, symbols, cache, onMarket)
+      : pollFeed(
+          new BestBidAskPoller({
+            fetch: options.fetchQuotes,
+            clock,
+            requestsPerMinute: Math.max(1, Math.floor(60_000 / config.market_data.poll_interval_ms)),
+            symbols,
+            staleAfterMs: config.market_data.stale_after_ms,
+            cache,
+            onEvent: onMarket,
+            onError: (err, consecutive) =>
+              logger.warn({ err: errorMessage(err), consecutive }, 'best bid/ask poll failed'),
+          }),
+        );
 
   await runner.start();
   await poller.start();
@@ -200,5 +218,64 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
       await saving;
       await risk.flush();
     },
+  };
+}
+
+/** What the session needs of its quote feed, polled or streamed. */
+export interface QuoteFeed {
+  readonly symbols: readonly string[];
+  /** `polls`: requests answered (polling) or quotes received (stream). */
+  readonly stats: {
+    readonly polls: number;
+    readonly consecutiveErrors: number;
+    readonly lastError: string | undefined;
+  };
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function pollFeed(poller: BestBidAskPoller): QuoteFeed {
+  return {
+    get symbols() {
+      return poller.symbols;
+    },
+    get stats() {
+      return poller.stats;
+    },
+    start: () => poller.start(),
+    stop: () => poller.stop(),
+  };
+}
+
+/** The simulator's market stream: quotes pushed on every change, reconnecting with backoff when it drops. */
+function streamFeed(
+  options: TradingNodeOptions,
+  symbols: readonly string[],
+  cache: MarketDataCache,
+  onEvent: (event: MarketDataEvent) => void,
+): QuoteFeed {
+  const feed = createSimMarketFeed({
+    url: options.marketStreamUrl ?? '',
+    clock: options.clock,
+    // Jitter only spreads reconnects; it need not be reproducible.
+    random: createRandom(process.pid),
+    symbols,
+    cache,
+    onEvent,
+    onError: (err) => options.logger.warn({ err: errorMessage(err) }, 'market stream error'),
+  });
+  return {
+    get symbols() {
+      return feed.symbols;
+    },
+    get stats() {
+      return {
+        polls: feed.stats.messages,
+        consecutiveErrors: feed.connected ? 0 : Math.max(1, feed.stats.reconnects),
+        lastError: feed.stats.lastError,
+      };
+    },
+    start: () => feed.start(),
+    stop: () => feed.stop(),
   };
 }

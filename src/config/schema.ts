@@ -154,6 +154,11 @@ const StrategySchema = z.strictObject({
 });
 
 const MarketDataSchema = z.strictObject({
+  /**
+   * Where quotes come from: 'poll' (Robinhood's best bid/ask endpoint, every `poll_interval_ms`) or 'websocket' (the
+   * simulator's market stream `/_sim/ws/market`, pushed on every change; the simulator only — Robinhood has none).
+   */
+  feed: z.enum(['poll', 'websocket']).default('poll'),
   poll_interval_ms: positiveInt.default(2_000),
   stale_after_ms: positiveInt.default(10_000),
   symbols: z.array(symbol).default(['BTC-USD', 'ETH-USD']),

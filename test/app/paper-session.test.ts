@@ -9,6 +9,9 @@ import { DEMO_STRATEGIES, startPaperSession } from '../../src/app/paper-session.
 import { loadConfig } from '../../src/config/loader.ts';
 import { dec, toPlain, ZERO } from '../../src/core/decimal.ts';
 import { SILENT_LOGGER } from '../../src/execution/types.ts';
+import { LiveClock } from '../../src/core/clock.ts';
+import { MessageBus } from '../../src/core/message-bus.ts';
+import { MemoryStore } from '../../src/persistence/memory-store.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sherwood-paper-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,5 +112,58 @@ describe('paper session', () => {
       await session.engine.idle();
       await session.stop();
     }
+  });
+
+  it("takes its quotes from the simulator's market stream with market_data.feed websocket", async () => {
+    const config = loadConfig({
+      cwd: dir,
+      env: {},
+      sets: [
+        `app.data_dir=${dir}`,
+        'simulator.port=0',
+        'simulator.speed=36000',
+        'market_data.feed=websocket',
+        // polling this slowly would give no quote within the test: the quotes must come from the stream
+        'market_data.poll_interval_ms=600000',
+        'market_data.bar_interval_ms=1000',
+        'monitoring.metrics.enabled=false',
+      ],
+    });
+    const session = await startPaperSession({
+      config,
+      out: () => undefined,
+      logger: SILENT_LOGGER,
+      statusEveryMs: 60_000,
+    });
+    try {
+      await until('streamed quotes', () => session.node.poller.stats.polls >= 20, 20_000, 50);
+      expect(session.node.cache.quote('BTC-USD')?.bid).toBeGreaterThan(0);
+      expect(session.node.cache.quote('ETH-USD')?.bid).toBeGreaterThan(0);
+      await until('a strategy order', () => session.node.runner.stats().some((s) => s.orders >= 1), 30_000, 100);
+      expect(session.node.poller.stats.consecutiveErrors).toBe(0);
+    } finally {
+      await session.node.idle();
+      await session.engine.idle();
+      await session.stop();
+    }
+  });
+
+  it('refuses the stream feed without a simulator URL, naming the setting', async () => {
+    const { startTradingNode } = await import('../../src/app/trading-node.ts');
+    const config = loadConfig({ cwd: dir, env: {}, sets: ['market_data.feed=websocket'] });
+    await expect(
+      startTradingNode({
+        config,
+        clock: new LiveClock(),
+        bus: new MessageBus(),
+        engine: {} as never,
+        portfolio: {} as never,
+        store: new MemoryStore(),
+        pairs: [],
+        fetchQuotes: () => Promise.resolve([]),
+        strategies: [],
+        logger: SILENT_LOGGER,
+      }),
+    ).rejects.toThrow(/market_data\.feed websocket needs the simulator's URL/);
   });
 });
