@@ -141,14 +141,16 @@ async function replayPath(w: Wiring, group: readonly Bar[], timersDue: boolean):
     }
     // A crossed stop sends its exit now; a tick at this price as soon as the order can fill takes it (as a live exit
     // sent on the quote that crossed the level would).
-    const exited = await checkStops(
-      w.stops,
-      symbol,
-      point.price,
-      point.timestamp,
-      () => w.market.placed,
-      () => settle(w),
-    );
+    const exited =
+      w.stops !== undefined &&
+      (await checkStops(
+        w.stops,
+        symbol,
+        point.price,
+        point.timestamp,
+        () => w.market.placed,
+        () => settle(w),
+      ));
     if (w.market.placed !== placed) {
       points = pathPoints(w, group, w.clock.now());
       if (exited) {
@@ -241,14 +243,16 @@ async function replayTicks(
       await sync(w);
       w.cache.updateTrade(tr);
       w.portfolio.mark(tr.symbol, tr.price, at);
-      await checkStops(
-        w.stops,
-        tr.symbol,
-        tr.price,
-        at,
-        () => w.market.placed,
-        () => settle(w),
-      );
+      if (w.stops !== undefined) {
+        await checkStops(
+          w.stops,
+          tr.symbol,
+          tr.price,
+          at,
+          () => w.market.placed,
+          () => settle(w),
+        );
+      }
       const p = w.runner.onTrade(tr);
       if (p !== undefined) await p;
     }
