@@ -99,17 +99,19 @@ export function applyFillToPosition(position: Position, fill: Fill): Position {
     }
   }
 
-  const { openedAt: _o, ...rest } = position;
-  return {
-    ...rest,
+  // Built field by field: an object rest/spread here is a slow path, and this runs twice per fill.
+  const next: { -readonly [K in keyof Position]: Position[K] } = {
+    symbol: position.symbol,
     quantity,
-    costBasis,
     averageEntryPrice: quantity.eq(ZERO) ? ZERO : costBasis.div(quantity),
+    costBasis,
     realizedPnl,
     fees: position.fees.plus(fill.fee),
-    ...(openedAt !== undefined && { openedAt }),
     updatedAt: fill.timestamp,
   };
+  if (position.strategyId !== undefined) next.strategyId = position.strategyId;
+  if (openedAt !== undefined) next.openedAt = openedAt;
+  return next;
 }
 
 export type PositionChangeKind = 'opened' | 'increased' | 'reduced' | 'closed' | 'flipped' | 'unchanged';
