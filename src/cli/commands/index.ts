@@ -25,6 +25,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./simulator.ts'),
   },
   {
+    name: 'strategies',
+    description: 'List the strategies, or show one strategy’s parameters',
+    load: () => import('./strategies.ts'),
+  },
+  {
     name: 'backtest',
     description: 'Backtest a strategy on historical data through the live engine',
     load: () => import('./backtest.ts'),
