@@ -3,7 +3,6 @@
 // (submit answers, polling, cancels, reconciliation). Every change is written to the store with its cause before it
 // is published on the bus. Time comes only from the injected clock.
 import type { Clock, TimerHandle } from '../core/clock.ts';
-import { tryDec, ZERO } from '../core/decimal.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { IdGenerator } from '../core/ids.ts';
 import { orderEventFields } from '../model/events.ts';
@@ -11,14 +10,18 @@ import type { Fill } from '../model/fill.ts';
 import { createOrder, isTerminalStatus, isWorkingStatus, transition, type Order } from '../model/order.ts';
 import type { TradingPair } from '../model/trading-pair.ts';
 import type { JsonValue, Store } from '../persistence/store.ts';
-import {
-  VenueOrderRejected,
-  type VenueOrderReport,
-  type VenueOrderRequest,
-  type VenuePort,
-} from '../venues/venue-port.ts';
+import { VenueOrderRejected, type VenueOrderReport, type VenuePort } from '../venues/venue-port.ts';
 import { applyVenueReport, type ApplyResult, type OrderChangeEvent, type ReportStep } from './apply-report.ts';
-import { fillToRecord, journalPayload, orderFromRecord, orderPatch, orderToIntent } from './order-records.ts';
+import {
+  alreadySeen,
+  fillToRecord,
+  journalPayload,
+  orderFromRecord,
+  orderPatch,
+  orderToIntent,
+  rejectedOrder,
+  venueRequest,
+} from './order-records.ts';
 import { PendingCancelJournal } from './pending-cancels.ts';
 import { OrderRegistry, type PendingCancel, type Tracked } from './order-registry.ts';
 import { prepareOrder } from './prepare-order.ts';
@@ -328,27 +331,7 @@ export class ExecutionEngine {
 
   async #deny(clientOrderId: string, request: OrderRequest, reason: string): Promise<Order> {
     const now = this.#clock.now();
-    const quantity = request.quantity === undefined ? undefined : tryDec(request.quantity);
-    const quoteAmount = request.quoteAmount === undefined ? undefined : tryDec(request.quoteAmount);
-    const order: Order = {
-      clientOrderId,
-      symbol: request.symbol,
-      side: request.side,
-      type: request.type,
-      timeInForce: request.timeInForce ?? 'gtc',
-      ...(quantity !== undefined && { quantity }),
-      ...(quoteAmount !== undefined && { quoteAmount }),
-      status: 'rejected',
-      filledQuantity: ZERO,
-      filledNotional: ZERO,
-      fees: ZERO,
-      fillIds: [],
-      createdAt: now,
-      updatedAt: now,
-      strategyId: request.strategyId,
-      reason: request.reason,
-      statusReason: reason,
-    };
+    const order = rejectedOrder(clientOrderId, request, reason, now);
     // Journaled so that every decision leaves a trace; nothing was sent.
     await this.#store.recordOrderIntent(
       { ...orderToIntent({ ...order, status: 'created' }, this.#account), status: 'rejected' },
@@ -617,28 +600,4 @@ export class ExecutionEngine {
     });
     return run;
   }
-}
-
-/** A report the poll's margin brings back again: nothing newer than what was applied, no new executions. */
-function alreadySeen(t: Tracked, report: VenueOrderReport): boolean {
-  return (
-    t.lastVenueUpdate !== undefined &&
-    report.updatedAt <= t.lastVenueUpdate &&
-    report.executions.length === t.order.fillIds.length &&
-    (report.status === t.order.status || isTerminalStatus(t.order.status))
-  );
-}
-
-function venueRequest(order: Order): VenueOrderRequest {
-  return {
-    clientOrderId: order.clientOrderId,
-    symbol: order.symbol,
-    side: order.side,
-    type: order.type,
-    timeInForce: order.timeInForce,
-    ...(order.quantity !== undefined && { quantity: order.quantity }),
-    ...(order.quoteAmount !== undefined && { quoteAmount: order.quoteAmount }),
-    ...(order.limitPrice !== undefined && { limitPrice: order.limitPrice }),
-    ...(order.stopPrice !== undefined && { stopPrice: order.stopPrice }),
-  };
 }

@@ -1,8 +1,12 @@
 // Model orders and fills ↔ the store's records. Fills are the truth for what was filled: an order loaded from the
 // store takes its filled quantity, notional and fees from its recorded fills.
-import { sumDec, ZERO } from '../core/decimal.ts';
+import { sumDec, tryDec, ZERO } from '../core/decimal.ts';
+import { isTerminalStatus } from '../model/order.ts';
 import type { Fill } from '../model/fill.ts';
 import type { Order } from '../model/order.ts';
+import type { VenueOrderReport, VenueOrderRequest } from '../venues/venue-port.ts';
+import type { Tracked } from './order-registry.ts';
+import type { OrderRequest } from './types.ts';
 import type {
   FillRecord,
   JsonValue,
@@ -113,5 +117,54 @@ export function journalPayload(order: Order, fill?: Fill): JsonValue {
     ...(fill && {
       fill: { id: fill.id, quantity: fill.quantity.toFixed(), price: fill.price.toFixed(), fee: fill.fee.toFixed() },
     }),
+  };
+}
+
+/** An order refused before anything was sent (engine state, rounding, size): journaled and reported, never tracked. */
+export function rejectedOrder(clientOrderId: string, request: OrderRequest, reason: string, now: number): Order {
+  const quantity = request.quantity === undefined ? undefined : tryDec(request.quantity);
+  const quoteAmount = request.quoteAmount === undefined ? undefined : tryDec(request.quoteAmount);
+  return {
+    clientOrderId,
+    symbol: request.symbol,
+    side: request.side,
+    type: request.type,
+    timeInForce: request.timeInForce ?? 'gtc',
+    ...(quantity !== undefined && { quantity }),
+    ...(quoteAmount !== undefined && { quoteAmount }),
+    status: 'rejected',
+    filledQuantity: ZERO,
+    filledNotional: ZERO,
+    fees: ZERO,
+    fillIds: [],
+    createdAt: now,
+    updatedAt: now,
+    strategyId: request.strategyId,
+    reason: request.reason,
+    statusReason: reason,
+  };
+}
+
+/** A report the poll's margin brings back again: nothing newer than what was applied, no new executions. */
+export function alreadySeen(t: Tracked, report: VenueOrderReport): boolean {
+  return (
+    t.lastVenueUpdate !== undefined &&
+    report.updatedAt <= t.lastVenueUpdate &&
+    report.executions.length === t.order.fillIds.length &&
+    (report.status === t.order.status || isTerminalStatus(t.order.status))
+  );
+}
+
+export function venueRequest(order: Order): VenueOrderRequest {
+  return {
+    clientOrderId: order.clientOrderId,
+    symbol: order.symbol,
+    side: order.side,
+    type: order.type,
+    timeInForce: order.timeInForce,
+    ...(order.quantity !== undefined && { quantity: order.quantity }),
+    ...(order.quoteAmount !== undefined && { quoteAmount: order.quoteAmount }),
+    ...(order.limitPrice !== undefined && { limitPrice: order.limitPrice }),
+    ...(order.stopPrice !== undefined && { stopPrice: order.stopPrice }),
   };
 }
