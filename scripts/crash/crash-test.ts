@@ -113,6 +113,21 @@ function startChild(env: ChildEnv): {
   return { child, stderr: () => err, line };
 }
 
+/** Waits `delayMs`, then SIGKILLs the child; it must still be running, and die of the signal. */
+async function killAfterDelay(
+  c: { child: ChildProcess; stderr(): string },
+  run: number,
+  delayMs: number,
+): Promise<void> {
+  await new Promise((r) => setTimeout(r, delayMs));
+  if (c.child.exitCode !== null) {
+    throw new Error(`child ${run} exited by itself (${c.child.exitCode}): ${c.stderr().slice(-2000)}`);
+  }
+  c.child.kill('SIGKILL');
+  const { signal } = await exited(c.child);
+  if (signal !== 'SIGKILL') throw new Error(`child ${run} ended with ${signal} instead of SIGKILL`);
+}
+
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.exitCode !== null || child.signalCode !== null)
     return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
@@ -160,26 +175,16 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
       children.add(c.child);
       if (inStartup !== undefined) {
         await c.line('STARTING');
-        await new Promise((r) => setTimeout(r, inStartup));
-        if (c.child.exitCode !== null)
-          throw new Error(`child ${run} exited by itself (${c.child.exitCode}): ${c.stderr().slice(-2000)}`);
-        c.child.kill('SIGKILL');
-        const { signal } = await exited(c.child);
+        await killAfterDelay(c, run, inStartup);
         children.delete(c.child);
-        if (signal !== 'SIGKILL') throw new Error(`child ${run} ended with ${signal} instead of SIGKILL`);
         runs.push({ run, readyAfterMs: undefined, killedAfterMs: inStartup, startup: undefined });
         log(`kill ${run + 1}/${options.kills}: in start-up, ${inStartup}ms after the store opened`);
         continue;
       }
       const startup = JSON.parse(await c.line('READY')) as StartupLine;
       const readyAfter = Date.now() - spawnedAt;
-      await new Promise((r) => setTimeout(r, killAfter));
-      if (c.child.exitCode !== null)
-        throw new Error(`child ${run} exited by itself (${c.child.exitCode}): ${c.stderr().slice(-2000)}`);
-      c.child.kill('SIGKILL');
-      const { signal } = await exited(c.child);
+      await killAfterDelay(c, run, killAfter);
       children.delete(c.child);
-      if (signal !== 'SIGKILL') throw new Error(`child ${run} ended with ${signal} instead of SIGKILL`);
       runs.push({ run, readyAfterMs: readyAfter, killedAfterMs: killAfter, startup });
       log(
         `kill ${run + 1}/${options.kills}: ready after ${readyAfter}ms, killed ${killAfter}ms later (start-up: adopted ${startup.adopted}, failed ` +

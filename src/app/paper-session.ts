@@ -240,7 +240,7 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
       portfolio,
       runner: node.runner,
       market: node.cache,
-      poller: node.poller,
+      feed: node.feed,
       circuits: () => client.health().circuits,
       store,
     });

@@ -54,7 +54,7 @@ export interface TradingNode {
   readonly stopOrders: StopOrders;
   readonly runner: StrategyRunner;
   /** The quote feed (polling or the simulator's stream): its symbols, and whether it is getting quotes. */
-  readonly poller: QuoteFeed;
+  readonly feed: QuoteFeed;
   /** Resolves when every market event handed to the strategies so far has been handled. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -178,7 +178,7 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
     }
   };
   const symbols = [...new Set([...config.market_data.symbols, ...options.strategies.flatMap((s) => s.symbols)])];
-  const poller =
+  const feed =
     config.market_data.feed === 'websocket'
       ? streamFeed(options, symbols, cache, onMarket)
       : pollFeed(
@@ -196,7 +196,7 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
         );
 
   await runner.start();
-  await poller.start();
+  await feed.start();
 
   return {
     cache,
@@ -204,10 +204,10 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
     stops,
     stopOrders,
     runner,
-    poller,
+    feed,
     idle: () => pending,
     stop: async () => {
-      await poller.stop();
+      await feed.stop();
       clock.cancel(barTimer);
       // Before waiting for the strategies: a strategy's sell may be waiting for its venue stop's cancel to confirm.
       await stopOrders.close();

@@ -177,7 +177,8 @@ async function replayBars(w: Wiring, bars: readonly Bar[], options: BacktestRunO
     // Timers (strategy timers, order timeouts) due within the bar: let their async work finish as they fire.
     const timersDue = (w.clock.nextTimerAt() ?? Infinity) <= close;
     // 1. The bar's price path: fills of orders already resting. With no order and no timer, only the close matters.
-    const stopsLive = w.stops !== undefined && group.some((b) => stopLevels(w.stops, b.symbol).length > 0);
+    const stops = w.stops;
+    const stopsLive = stops !== undefined && group.some((b) => stops.manager.hasLive(b.symbol));
     if (timersDue || stopsLive || w.market.openCount > 0) await replayPath(w, group, timersDue);
     else for (const bar of group) w.market.notePrice(bar.symbol, bar.close);
     // 2. The bar closes: cache first, then marks, then the strategies (timers due by then fire first).

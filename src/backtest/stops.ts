@@ -66,7 +66,7 @@ export async function checkStops(
   placedCount: () => number,
   settle: () => Promise<void> | undefined,
 ): Promise<boolean> {
-  if (stops === undefined || stopLevels(stops, symbol).length === 0) return false;
+  if (stops === undefined || !stops.manager.hasLive(symbol)) return false;
   const quote: Quote = { symbol, bid: price, ask: price, timestamp };
   const placed = placedCount();
   stops.wiring.onQuote(quote);

@@ -158,6 +158,12 @@ export class StopManager {
     return exits;
   }
 
+  /** Whether `symbol` has a stop not yet triggered (no copy of the states: backtests ask this at every tick). */
+  hasLive(symbol: string): boolean {
+    for (const s of this.#stops.values()) if (s.symbol === symbol && !s.triggered) return true;
+    return false;
+  }
+
   stops(): readonly StopState[] {
     return [...this.#stops.values()];
   }

@@ -27,8 +27,8 @@ export interface SessionSourceParts {
   readonly portfolio: Pick<Portfolio, 'snapshot' | 'equityHistory'>;
   readonly runner: Pick<StrategyRunner, 'stats'>;
   readonly market: Pick<MarketView, 'quote' | 'age'>;
-  /** The best-bid/ask poller: its symbols are the feeds, its stats say whether the venue answers. */
-  readonly poller: {
+  /** The quote feed (best-bid/ask poller or the simulator's stream): its symbols, and whether quotes arrive. */
+  readonly feed: {
     readonly symbols: readonly string[];
     readonly stats: Pick<PollerStats, 'polls' | 'consecutiveErrors' | 'lastError'>;
   };
@@ -62,7 +62,7 @@ export function createSessionSource(parts: SessionSourceParts): DashboardSource 
   return {
     async status(): Promise<DashboardStatus> {
       const now = parts.now();
-      const { stats } = parts.poller;
+      const { stats } = parts.feed;
       const risk = parts.risk.metrics();
       const reason = parts.engine.stateReason;
       return {
@@ -75,7 +75,7 @@ export function createSessionSource(parts: SessionSourceParts): DashboardSource 
         riskReasons: parts.risk.reasons(),
         timestamp: now,
         uptimeMs: now - parts.startedAt,
-        feeds: parts.poller.symbols.map((symbol) => {
+        feeds: parts.feed.symbols.map((symbol) => {
           const ageMs = parts.market.age(symbol, now);
           return ageMs === undefined ? { symbol } : { symbol, ageMs };
         }),
@@ -115,7 +115,7 @@ export function createSessionSource(parts: SessionSourceParts): DashboardSource 
       return parts.runner.stats();
     },
     quotes(): Quote[] {
-      return parts.poller.symbols.flatMap((symbol) => {
+      return parts.feed.symbols.flatMap((symbol) => {
         const q = parts.market.quote(symbol);
         return q === undefined ? [] : [q];
       });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fastPaperSets } from '../support/paper.ts';
 import { until } from '../support/until.ts';
 import { DEMO_STRATEGIES, startPaperSession } from '../../src/app/paper-session.ts';
 import { loadConfig } from '../../src/config/loader.ts';
@@ -21,16 +22,7 @@ describe('paper session', () => {
     const config = loadConfig({
       cwd: dir,
       env: {},
-      sets: [
-        `app.data_dir=${dir}`,
-        'simulator.port=0',
-        'simulator.speed=36000',
-        'market_data.poll_interval_ms=250',
-        'market_data.bar_interval_ms=1000',
-        'monitoring.dashboard.enabled=true',
-        'monitoring.dashboard.port=0',
-        'monitoring.metrics.enabled=false',
-      ],
+      sets: fastPaperSets(dir, 'monitoring.dashboard.enabled=true', 'monitoring.dashboard.port=0'),
     });
     const lines: string[] = [];
     const session = await startPaperSession({
@@ -77,17 +69,12 @@ describe('paper session', () => {
     const config = loadConfig({
       cwd: dir,
       env: {},
-      sets: [
-        `app.data_dir=${dir}`,
-        'simulator.port=0',
-        'simulator.speed=36000',
-        'market_data.poll_interval_ms=250',
-        'market_data.bar_interval_ms=1000',
-        'monitoring.metrics.enabled=false',
+      sets: fastPaperSets(
+        dir,
         // levels so tight that the replayed market crosses one within seconds of any entry
         'risk.stop_loss_default=0.0005',
         'risk.take_profit_default=0.0005',
-      ],
+      ),
     });
     const session = await startPaperSession({
       config,
@@ -118,16 +105,12 @@ describe('paper session', () => {
     const config = loadConfig({
       cwd: dir,
       env: {},
-      sets: [
-        `app.data_dir=${dir}`,
-        'simulator.port=0',
-        'simulator.speed=36000',
+      sets: fastPaperSets(
+        dir,
         'market_data.feed=websocket',
         // polling this slowly would give no quote within the test: the quotes must come from the stream
         'market_data.poll_interval_ms=600000',
-        'market_data.bar_interval_ms=1000',
-        'monitoring.metrics.enabled=false',
-      ],
+      ),
     });
     const session = await startPaperSession({
       config,
@@ -136,11 +119,11 @@ describe('paper session', () => {
       statusEveryMs: 60_000,
     });
     try {
-      await until('streamed quotes', () => session.node.poller.stats.polls >= 20, 20_000, 50);
+      await until('streamed quotes', () => session.node.feed.stats.polls >= 20, 20_000, 50);
       expect(session.node.cache.quote('BTC-USD')?.bid).toBeGreaterThan(0);
       expect(session.node.cache.quote('ETH-USD')?.bid).toBeGreaterThan(0);
       await until('a strategy order', () => session.node.runner.stats().some((s) => s.orders >= 1), 30_000, 100);
-      expect(session.node.poller.stats.consecutiveErrors).toBe(0);
+      expect(session.node.feed.stats.consecutiveErrors).toBe(0);
     } finally {
       await session.node.idle();
       await session.engine.idle();

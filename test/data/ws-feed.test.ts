@@ -10,14 +10,10 @@ import { createSimMarketFeed } from '../../src/data/sim-market-feed.ts';
 import { backoffDelay, WebSocketFeed } from '../../src/data/ws-feed.ts';
 import { startSimulator, type SimulatorHandle } from '../../src/venues/simulator/server.ts';
 import type { Quote } from '../../src/model/market.ts';
+import { until } from '../support/until.ts';
 
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Waits for a condition (10 s at most, polled every 10 ms). */
+const waitFor = (condition: () => boolean, what: string): Promise<void> => until(what, condition, 10_000, 10);
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -93,16 +89,16 @@ describe('WebSocketFeed against a server that drops connections', () => {
     const cache = new MarketDataCache();
     const feed = feedFor(url, { events, cache });
     await feed.start();
-    await until(() => subscriptions[0]?.length === 1, 'first subscription');
+    await waitFor(() => subscriptions[0]?.length === 1, 'first subscription');
     feed.subscribe(['ETH-USD']);
-    await until(() => connections >= 3 && subscriptions[2]?.length === 1, 'two reconnects');
+    await waitFor(() => connections >= 3 && subscriptions[2]?.length === 1, 'two reconnects');
     expect(subscriptions[0]).toEqual([
       { op: 'subscribe', symbols: ['BTC-USD'] },
       { op: 'subscribe', symbols: ['ETH-USD'] },
     ]);
     expect(subscriptions[1]).toEqual([{ op: 'subscribe', symbols: ['BTC-USD', 'ETH-USD'] }]);
     expect(subscriptions[2]).toEqual([{ op: 'subscribe', symbols: ['BTC-USD', 'ETH-USD'] }]);
-    await until(() => cache.quote('ETH-USD')?.timestamp === 2, 'a quote from the third connection');
+    await waitFor(() => cache.quote('ETH-USD')?.timestamp === 2, 'a quote from the third connection');
     const states = events.filter((e) => e.type === 'status').map((e) => (e as { status: FeedStatus }).status.state);
     expect(states.slice(0, 5)).toEqual(['connected', 'reconnecting', 'connected', 'reconnecting', 'connected']);
     expect(feed.stats.reconnects).toBe(2);
@@ -116,7 +112,7 @@ describe('WebSocketFeed against a server that drops connections', () => {
     wss.on('connection', () => connections++);
     const feed = feedFor(url, { events: [] }, { heartbeatIntervalMs: 30, heartbeatTimeoutMs: 30 });
     await feed.start();
-    await until(() => connections >= 2, 'a reconnect after the heartbeat timeout');
+    await waitFor(() => connections >= 2, 'a reconnect after the heartbeat timeout');
     expect(feed.stats.heartbeatTimeouts).toBeGreaterThanOrEqual(1);
   });
 
@@ -131,14 +127,14 @@ describe('WebSocketFeed against a server that drops connections', () => {
     const events: MarketDataEvent[] = [];
     const feed = feedFor(url, { events });
     await feed.start();
-    await until(() => events.some((e) => e.type === 'quote'), 'the valid quote');
+    await waitFor(() => events.some((e) => e.type === 'quote'), 'the valid quote');
     expect(feed.stats.invalidMessages).toBe(2);
     expect(events.filter((e) => e.type === 'quote')).toEqual([
       { type: 'quote', quote: { symbol: 'BTC-USD', timestamp: 2, bid: 1, ask: 2 } },
     ]);
     const before = feed.stats.connects;
     for (const c of wss.clients) c.send('x'.repeat(1024 * 1024 + 1));
-    await until(() => feed.stats.connects > before, 'reconnect after an oversized message');
+    await waitFor(() => feed.stats.connects > before, 'reconnect after an oversized message');
   });
 });
 
@@ -165,11 +161,11 @@ describe('the simulator market stream', () => {
     });
     cleanups.push(() => feed.stop());
     await feed.start();
-    await until(() => quotes.length === 1, 'the snapshot quote');
+    await waitFor(() => quotes.length === 1, 'the snapshot quote');
     expect((quotes[0]!.bid + quotes[0]!.ask) / 2).toBeCloseTo(60_000, -1);
     sim.setPrice('BTC-USD', '61000');
     sim.setPrice('ETH-USD', '3000'); // not subscribed: not pushed
-    await until(() => quotes.length === 2, 'the pushed quote');
+    await waitFor(() => quotes.length === 2, 'the pushed quote');
     expect((quotes[1]!.bid + quotes[1]!.ask) / 2).toBeCloseTo(61_000, -1);
     expect(cache.quote('BTC-USD')).toEqual(quotes[1]);
     expect(quotes.every((q) => q.symbol === 'BTC-USD')).toBe(true);
@@ -192,11 +188,11 @@ describe('the simulator market stream', () => {
     });
     cleanups.push(() => feed.stop());
     await feed.start();
-    await until(() => quotes.length === 1, 'first quote');
+    await waitFor(() => quotes.length === 1, 'first quote');
     const port = sim.port;
     await sim.close(); // drops the stream
     sim = await startSimulator({ data: 'none', rateLimit: false, port });
-    await until(() => quotes.length === 2, 'the quote sent on resubscription');
+    await waitFor(() => quotes.length === 2, 'the quote sent on resubscription');
     expect(statuses.map((s) => s.state)).toContain('reconnecting');
     expect(feed.status).toBe('connected');
   });

@@ -16,6 +16,7 @@ import {
   type SimulatorHandle,
   type SimulatorOptions,
 } from '../../src/venues/simulator/index.ts';
+import { untilValue } from '../support/until.ts';
 
 /** Wall time plus an offset the test moves forward; shared by the simulator and the client. */
 export class SharedClock {
@@ -137,18 +138,8 @@ export function seededUniform(seed: number): () => number {
 }
 
 /** Polls until `check` returns a value, or fails after `ms` of wall time. */
-export async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  ms = 5000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+export function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
+  return untilValue(what, check, ms, 10);
 }
 
 /** Polls getOrder until the order is in `state`. */

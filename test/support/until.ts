@@ -11,3 +11,19 @@ export async function until(
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+/** Polls until `check` returns a value (not undefined) and returns it, or fails after `ms` with `what`. */
+export async function untilValue<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  ms = 5000,
+  stepMs = 20,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${ms} ms)`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

@@ -10,32 +10,18 @@ import { Metrics } from '../../src/monitoring/metrics.ts';
 import { readiness } from '../../src/monitoring/health.ts';
 import { createSessionSource } from '../../src/web/session-source.ts';
 import { startWebServer } from '../../src/web/server.ts';
+import { fastPaperSets } from '../support/paper.ts';
+import { untilValue } from '../support/until.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sherwood-web-session-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('session source', () => {
   it('serves a running paper session: ready, orders from the store, metrics', async () => {
     const config = loadConfig({
       cwd: dir,
       env: {},
-      sets: [
-        `app.data_dir=${dir}`,
-        'simulator.port=0',
-        'simulator.speed=36000',
-        'market_data.poll_interval_ms=250',
-        'market_data.bar_interval_ms=1000',
-      ],
+      sets: fastPaperSets(dir),
     });
     const session = await startPaperSession({ config, out: () => {}, logger: SILENT_LOGGER, statusEveryMs: 60_000 });
     const source = createSessionSource({
@@ -49,17 +35,20 @@ describe('session source', () => {
       portfolio: session.portfolio,
       runner: session.node.runner,
       market: session.node.cache,
-      poller: session.node.poller,
+      feed: session.node.feed,
       circuits: () => session.client.health().circuits,
       store: session.engine.store,
     });
     const web = await startWebServer({ port: 0, source, metrics: new Metrics({ defaultMetrics: false }) });
     try {
-      const ready = await until(
+      const ready = await untilValue(
         'readiness',
-        () => readiness(source),
-        (r) => r.ok,
+        async () => {
+          const r = await readiness(source);
+          return r.ok ? r : undefined;
+        },
         30_000,
+        100,
       );
       expect(ready.checks.map((c) => c.name)).toEqual(['venue', 'market_data', 'engine', 'store']);
 
@@ -74,11 +63,14 @@ describe('session source', () => {
       });
 
       type Orders = { recent: Array<{ clientOrderId: string; strategyId: string; quantity?: string }> };
-      const orders = await until(
+      const orders = await untilValue(
         'orders in the store',
-        async () => (await (await fetch(`${web.url}/api/orders?limit=5`)).json()) as Orders,
-        (o) => o.recent.length > 0,
+        async () => {
+          const o = (await (await fetch(`${web.url}/api/orders?limit=5`)).json()) as Orders;
+          return o.recent.length > 0 ? o : undefined;
+        },
         30_000,
+        100,
       );
       expect(orders.recent.length).toBeLessThanOrEqual(5);
       expect(orders.recent[0]!.strategyId).toMatch(/^demo-/);
@@ -125,7 +117,7 @@ describe('session source', () => {
       },
       runner: { stats: () => [] },
       market: { quote: () => undefined, age: () => undefined },
-      poller: { symbols: ['BTC-USD'], stats: { polls: 0, consecutiveErrors: 0, lastError: undefined } },
+      feed: { symbols: ['BTC-USD'], stats: { polls: 0, consecutiveErrors: 0, lastError: undefined } },
       store: {
         listOrders: () => Promise.resolve([]),
         fillsForOrder: () => Promise.resolve([]),

@@ -8,6 +8,7 @@ import {
   type SimulatorOptions,
 } from '../../../src/venues/simulator/index.ts';
 import type { GeneratedCredential } from '../../../src/venues/simulator/credentials.ts';
+import { untilValue } from '../../support/until.ts';
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
@@ -115,14 +116,8 @@ export async function setup(options: SimulatorOptions = {}, buyingPower = '10000
 }
 
 /** Polls until `check` returns a value, or fails after `ms`. */
-export async function until<T>(check: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export function until<T>(check: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
+  return untilValue('the condition', check, ms, 20);
 }
 
 let n = 0;
