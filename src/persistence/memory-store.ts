@@ -91,8 +91,6 @@ export class MemoryDatabase {
         return this.events.length;
       case 'kv':
         return this.kv.size;
-      case 'sherwood_migration':
-        return 1; // nothing to migrate; one "schema" version
       default:
         throw new PersistenceError(`no table ${table}`, { table });
     }

@@ -23,7 +23,7 @@ import type {
   RiskStateChanged,
 } from './risk-types.ts';
 import { LiveVar } from './live-var.ts';
-import type { VarReport } from './var.ts';
+import { DAY_MS, type VarReport } from './var.ts';
 
 export type {
   HaltCause,
@@ -36,8 +36,6 @@ export type {
   RiskPortfolioView,
   RiskStateChanged,
 } from './risk-types.ts';
-
-const DAY_MS = 86_400_000;
 
 /** Float slack so that a loss of exactly the limit (e.g. 1 − 108000/120000) counts as reaching it. */
 const EPSILON = 1e-12;

@@ -15,7 +15,7 @@ describeStore(
       dispose: () => Promise.resolve(),
     });
   },
-  { guardsOuterStoreInTransaction: false },
+  { guardsOuterStoreInTransaction: false, migrates: false },
 );
 
 describe('memory store', () => {
