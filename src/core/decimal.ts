@@ -68,8 +68,7 @@ export function roundToIncrement(value: Decimal, increment: DecimalInput, mode: 
   // division, the most expensive operation on the order path.
   const places = powerOfTenPlaces(inc);
   if (places !== undefined) return value.round(places, BIG_RM[mode]);
-  const steps = value.div(inc).round(0, BIG_RM[mode]);
-  return steps.times(inc);
+  return divideToPlaces(value, inc, 0, mode).times(inc);
 }
 
 /** n when `inc` is 10^-n (n may be negative: 10, 100…), else undefined. */
@@ -84,20 +83,62 @@ export const roundHalfEven = (value: Decimal, increment: DecimalInput): Decimal 
   roundToIncrement(value, increment, 'half-even');
 
 /**
- * `a / b` rounded to `places` decimals with `mode` — one rounding of the true quotient, and much cheaper than a full
- * 40-place division followed by a rounding.
+ * `a / b` rounded to `places` decimals with `mode`: one rounding of the true quotient, the same result as big.js's
+ * `div` at DP = places. Computed on scaled BigInts: big.js divides digit by digit, ~7 µs at 40 places, and averages
+ * (fill prices, entry prices) are divided on every fill.
  */
 export function divideToPlaces(a: Decimal, b: Decimal, places: number, mode: RoundingMode = 'half-even'): Decimal {
-  const dp = DecimalCtor.DP;
-  const rm = DecimalCtor.RM;
-  DecimalCtor.DP = places;
-  DecimalCtor.RM = BIG_RM[mode];
-  try {
-    return a.div(b);
-  } finally {
-    DecimalCtor.DP = dp;
-    DecimalCtor.RM = rm;
+  const bc = digitsOf(b);
+  if (bc.length === 1 && bc[0] === 0) throw new Error('[big.js] Division by zero');
+  const ac = digitsOf(a);
+  const negative = a.s !== b.s;
+  if (ac.length === 1 && ac[0] === 0) return negative ? new DecimalCtor('-0') : new DecimalCtor('0');
+  // a = A × 10^ea and b = B × 10^eb with integers A, B: a / b × 10^places = A × 10^(ea - eb + places) / B.
+  const k = a.e - (ac.length - 1) - (b.e - (bc.length - 1)) + places;
+  let num = mantissa(ac);
+  let den = mantissa(bc);
+  if (k >= 0) num *= pow10(k);
+  else den *= pow10(-k);
+  let q = num / den;
+  const r = num - q * den;
+  if (r !== 0n) {
+    const twice = r * 2n;
+    if (
+      mode === 'up' ||
+      (mode === 'half-up' && twice >= den) ||
+      (mode === 'half-even' && (twice > den || (twice === den && (q & 1n) === 1n)))
+    )
+      q += 1n;
   }
+  const out = new DecimalCtor(q);
+  if (q !== 0n) out.e -= places;
+  if (negative) out.s = -1;
+  return out;
+}
+
+/** `a / b` exactly as big.js's `a.div(b)` rounds it (40 places, half-even), at a fraction of the cost. */
+export function divide(a: Decimal, b: Decimal): Decimal {
+  return divideToPlaces(a, b, DecimalCtor.DP, 'half-even');
+}
+
+function digitsOf(x: Decimal): number[] {
+  return (x as unknown as { c: number[] }).c;
+}
+
+/** The digits as one integer: through a double while it is exact (15 digits), else through text. */
+function mantissa(c: readonly number[]): bigint {
+  if (c.length <= 15) {
+    let n = 0;
+    for (const d of c) n = n * 10 + d;
+    return BigInt(n);
+  }
+  return BigInt(c.join(''));
+}
+
+const POW10: bigint[] = [];
+function pow10(n: number): bigint {
+  if (n < 128) return (POW10[n] ??= 10n ** BigInt(n));
+  return 10n ** BigInt(n);
 }
 
 /** True when `value` is an exact multiple of `increment`. */

@@ -1,6 +1,6 @@
 // Model orders and fills ↔ the store's records. Fills are the truth for what was filled: an order loaded from the
 // store takes its filled quantity, notional and fees from its recorded fills.
-import { sumDec, tryDec, ZERO } from '../core/decimal.ts';
+import { divide, sumDec, tryDec, ZERO } from '../core/decimal.ts';
 import { isTerminalStatus } from '../model/order.ts';
 import type { Fill } from '../model/fill.ts';
 import type { Order } from '../model/order.ts';
@@ -97,7 +97,7 @@ export function orderFromRecord(record: OrderRecord, fills: readonly FillRecord[
     status: record.status,
     filledQuantity,
     filledNotional,
-    ...(filledQuantity.gt(ZERO) && { averageFillPrice: filledNotional.div(filledQuantity) }),
+    ...(filledQuantity.gt(ZERO) && { averageFillPrice: divide(filledNotional, filledQuantity) }),
     fees: sumDec(fills.map((f) => f.fee)),
     fillIds: fills.map((f) => f.id),
     createdAt: record.createdAt,

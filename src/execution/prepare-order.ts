@@ -1,6 +1,6 @@
 // Rounds an order request to the pair's increments and checks it against the pair's limits, before anything is
 // recorded or sent. Quantity rounds down (never more than asked); prices never round to a worse price.
-import { dec, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
+import { dec, type Decimal, divide, toPlain, ZERO } from '../core/decimal.ts';
 import {
   canTrade,
   roundPrice,
@@ -79,7 +79,7 @@ export function prepareOrder(pair: TradingPair | undefined, request: OrderReques
     );
   }
   if (price !== undefined) {
-    const implied = roundQuantity(pair, quoteAmount.div(price));
+    const implied = roundQuantity(pair, divide(quoteAmount, price));
     const problems = validateOrderSize(pair, implied).filter((p) => p.code !== 'quantity_precision');
     if (problems.length > 0) return deny(problems.map((p) => `${p.message} (from the quote amount)`).join('; '));
   }

@@ -1,7 +1,7 @@
 // An order and its state machine. Orders are immutable records: every change (a transition, a fill) returns a new
 // order and leaves the old one untouched. That makes "an illegal change alters nothing" true by construction, lets
 // events and the journal hold snapshots without copying, and makes before/after comparisons trivial.
-import { dec, toPlain, ZERO, type Decimal, type DecimalInput } from '../core/decimal.ts';
+import { dec, type Decimal, type DecimalInput, divide, toPlain, ZERO } from '../core/decimal.ts';
 import { InvalidTransitionError, OrderError, ValidationError } from '../core/errors.ts';
 import { fillNotional, type Fill } from './fill.ts';
 
@@ -275,7 +275,7 @@ export function applyFill(order: Order, fill: Fill): Order {
     status,
     filledQuantity,
     filledNotional,
-    averageFillPrice: filledNotional.div(filledQuantity),
+    averageFillPrice: divide(filledNotional, filledQuantity),
     fees: order.fees.plus(fill.fee),
     fillIds: [...order.fillIds, fill.id],
     updatedAt: Math.max(order.updatedAt, fill.timestamp),

@@ -1,5 +1,5 @@
 // A position in one symbol (optionally per strategy) and the average-cost accounting of fills into it.
-import { toPlain, ZERO, type Decimal } from '../core/decimal.ts';
+import { type Decimal, divide, toPlain, ZERO } from '../core/decimal.ts';
 import { ValidationError } from '../core/errors.ts';
 import { signedFillQuantity, type Fill } from './fill.ts';
 
@@ -86,7 +86,7 @@ export function applyFillToPosition(position: Position, fill: Fill): Position {
     const size = q.abs();
     const closed = s.abs().lt(size) ? s.abs() : size;
     const closedSigned = q.s > 0 ? closed : closed.neg(); // the part of the position closed, signed like it
-    const costRemoved = closed.eq(size) ? position.costBasis : position.costBasis.times(closed).div(size);
+    const costRemoved = closed.eq(size) ? position.costBasis : divide(position.costBasis.times(closed), size);
     realizedPnl = realizedPnl.plus(closedSigned.times(p)).minus(costRemoved);
     quantity = q.plus(s);
     costBasis = position.costBasis.minus(costRemoved);
@@ -103,7 +103,7 @@ export function applyFillToPosition(position: Position, fill: Fill): Position {
   const next: { -readonly [K in keyof Position]: Position[K] } = {
     symbol: position.symbol,
     quantity,
-    averageEntryPrice: quantity.eq(ZERO) ? ZERO : costBasis.div(quantity),
+    averageEntryPrice: quantity.eq(ZERO) ? ZERO : divide(costBasis, quantity),
     costBasis,
     realizedPnl,
     fees: position.fees.plus(fill.fee),

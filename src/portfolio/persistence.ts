@@ -2,7 +2,7 @@
 // reservations, high-water marks) goes to one key-value entry, validated by zod when read back; the positions table
 // and the equity table are written too, for readers (dashboard, SQL) and for the equity history.
 import { z } from 'zod';
-import { dec, toNumber, toPlain, tryDec, ZERO } from '../core/decimal.ts';
+import { dec, divide, toNumber, toPlain, tryDec, ZERO } from '../core/decimal.ts';
 import { errorMessage, PersistenceError } from '../core/errors.ts';
 import type { Position } from '../model/position.ts';
 import type { EquityPoint, PositionRecord, Store } from '../persistence/store.ts';
@@ -221,7 +221,7 @@ function toPosition(s: z.infer<typeof PositionStateSchema>, strategyId: string |
     ...(strategyId !== null && { strategyId }),
     quantity,
     costBasis,
-    averageEntryPrice: quantity.eq(ZERO) ? ZERO : costBasis.div(quantity),
+    averageEntryPrice: quantity.eq(ZERO) ? ZERO : divide(costBasis, quantity),
     realizedPnl: dec(s.realizedPnl),
     fees: dec(s.fees),
     ...(s.openedAt !== undefined && { openedAt: s.openedAt }),

@@ -1,7 +1,7 @@
 // Pre-trade rules that need only the request, the pair and the market: tradable, a price to judge it by, the
 // fat-finger band and the pair's size limits. Each returns a denial naming the value and the limit, or the order
 // resolved to a quantity, a price and a notional for the later layers.
-import { dec, isMultipleOf, roundDown, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
+import { dec, type Decimal, divide, isMultipleOf, roundDown, toPlain, ZERO } from '../core/decimal.ts';
 import type { MarketView } from '../data/cache.ts';
 import type { OrderRequest } from '../execution/types.ts';
 import type { TradingPair } from '../model/trading-pair.ts';
@@ -120,7 +120,7 @@ export function resolveOrder(
       toPlain(pair.assetIncrement),
     );
   // A given quantity is already a multiple of the increment (checked above): rounding it would change nothing.
-  const quantity = quantityIn ?? roundDown((amountIn as Decimal).div(price), pair.assetIncrement);
+  const quantity = quantityIn ?? roundDown(divide(amountIn as Decimal, price), pair.assetIncrement);
   if (quantity.lt(pair.minOrderSize) || quantity.lte(ZERO))
     return deny(
       'min_order_size',

@@ -2,7 +2,7 @@
 // it reads the market cache, the portfolio and the open orders it was given, and time from the injected clock.
 // Layers, in order: engine state (drawdown, daily loss, operational halts) → pre-trade → funds → position →
 // portfolio → correlation. Only approvals change anything (the order-rate window); denials change nothing.
-import { dec, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
+import { dec, type Decimal, divide, toPlain, ZERO } from '../core/decimal.ts';
 import { orderDenied } from '../execution/order-denied.ts';
 import type { ExecutionState, OrderRequest } from '../execution/types.ts';
 import type { OrderDenied } from '../model/events.ts';
@@ -385,7 +385,7 @@ function remainingQuantity(o: OpenOrder, price: number | undefined): Decimal {
   if (o.quantity !== undefined) return o.quantity.minus(o.filledQuantity);
   const left = (o.quoteAmount ?? ZERO).minus(o.filledNotional);
   const p = o.limitPrice ?? (price ? dec(price) : undefined);
-  return p === undefined || p.lte(ZERO) ? ZERO : left.div(p);
+  return p === undefined || p.lte(ZERO) ? ZERO : divide(left, p);
 }
 
 function remainingNotional(o: OpenOrder, price: number | undefined): Decimal {

@@ -1,7 +1,7 @@
 // Position-sizing helpers for strategies: how much to buy so that the loss at the stop is a chosen fraction of
 // equity. Quantities come back as exact Decimals, rounded down to the pair's increment when one is given, so that a
 // sized order never risks more than asked.
-import { dec, roundDown, ZERO, type Decimal, type DecimalInput } from '../core/decimal.ts';
+import { dec, type Decimal, type DecimalInput, divide, roundDown, ZERO } from '../core/decimal.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { Bar } from '../model/market.ts';
 
@@ -28,7 +28,7 @@ export interface FixedFractionInput {
 export function fixedFractionSize(input: FixedFractionInput): Decimal {
   const distance = positive('stop distance', dec(input.entryPrice).minus(dec(input.stopPrice)).abs());
   const budget = dec(input.equity).times(dec(input.riskFraction));
-  return finish(budget.div(distance), input.assetIncrement);
+  return finish(divide(budget, distance), input.assetIncrement);
 }
 
 export interface VolatilitySizeInput {
@@ -44,7 +44,7 @@ export interface VolatilitySizeInput {
 /** Volatility sizing: the stop sits `atrMultiple` ATRs away, so quantity = equity × f / (ATR × multiple). */
 export function volatilitySize(input: VolatilitySizeInput): Decimal {
   const distance = positive('ATR × multiple', dec(input.atr).times(dec(input.atrMultiple ?? 2)));
-  return finish(dec(input.equity).times(dec(input.riskFraction)).div(distance), input.assetIncrement);
+  return finish(divide(dec(input.equity).times(dec(input.riskFraction)), distance), input.assetIncrement);
 }
 
 /** Wilder's average true range over `period` bars (the first value is the plain mean of the first `period` TRs). */
@@ -85,5 +85,5 @@ export function kellySize(
 ): Decimal {
   const f = kellyFraction(input);
   const price = positive('price', dec(input.price));
-  return finish(dec(input.equity).times(dec(f)).div(price), input.assetIncrement);
+  return finish(divide(dec(input.equity).times(dec(f)), price), input.assetIncrement);
 }

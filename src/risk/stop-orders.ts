@@ -13,7 +13,7 @@
 // Which venue order protects which position is saved in the store's kv and re-linked to the reconciled open orders
 // on start, so a restart neither forgets nor duplicates a venue stop.
 import { z } from 'zod';
-import { dec, roundToIncrement, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
+import { dec, type Decimal, divide, ONE, roundToIncrement, toPlain, ZERO } from '../core/decimal.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import type { ExecutionLogger, OrderRequest } from '../execution/types.ts';
@@ -209,7 +209,8 @@ export function attachStopOrders(options: StopOrdersOptions): StopOrders {
     }
     if (link) {
       const resized = !remaining(link).eq(want.quantity);
-      const trailed = want.stopPrice.gt(link.stopPrice) && want.stopPrice.div(link.stopPrice).minus(1).gte(trailStep);
+      const trailed =
+        want.stopPrice.gt(link.stopPrice) && divide(want.stopPrice, dec(link.stopPrice)).minus(ONE).gte(dec(trailStep));
       if (!resized && !trailed) return;
       await cancelLink(key, resized ? 'position changed: resize' : 'trailing stop moved');
       if (links.has(key)) return;

@@ -1,7 +1,17 @@
 // Builds the StrategyContext the runner hands to one strategy: its order factory (rounding through the pair, then
 // the runner's budget and risk checks), its view of the portfolio, timers and sizing.
 import type { Clock } from '../core/clock.ts';
-import { dec, maxDec, minDec, sumDec, toPlain, ZERO, type Decimal, type DecimalInput } from '../core/decimal.ts';
+import {
+  dec,
+  type Decimal,
+  type DecimalInput,
+  divideToPlaces,
+  maxDec,
+  minDec,
+  sumDec,
+  toPlain,
+  ZERO,
+} from '../core/decimal.ts';
 import type { MarketView } from '../data/cache.ts';
 import { prepareOrder } from '../execution/prepare-order.ts';
 import { orderDenied } from '../execution/order-denied.ts';
@@ -106,7 +116,7 @@ export function createContext(host: ContextHost, spec: ContextSpec): StrategyCon
         : { quantity: size };
     // Robinhood has no quote-sized market orders: convert at the current price, the factory rounds it down.
     if (type === 'market' && 'quoteAmount' in sized && reference !== undefined) {
-      sized = { quantity: dec(sized.quoteAmount).div(reference).round(12, 0) };
+      sized = { quantity: divideToPlaces(dec(sized.quoteAmount), reference, 12, 'down') };
     }
     const raw: OrderRequest = {
       symbol,

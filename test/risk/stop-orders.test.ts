@@ -18,7 +18,7 @@ import { SILENT_LOGGER, type ExecutionTopics } from '../../src/execution/types.t
 import { openStore } from '../../src/persistence/open-store.ts';
 import { Portfolio } from '../../src/portfolio/index.ts';
 import { attachStopOrders, stopOwner, STOP_TAG, type StopOrders } from '../../src/risk/stop-orders.ts';
-import { StopManager } from '../../src/risk/stops.ts';
+import { StopManager, type StopDefaults } from '../../src/risk/stops.ts';
 import { RobinhoodClient } from '../../src/venues/robinhood/client.ts';
 import { RobinhoodVenue } from '../../src/venues/robinhood/venue.ts';
 import { generateCredential, startSimulator, type SimulatorHandle } from '../../src/venues/simulator/index.ts';
@@ -48,7 +48,11 @@ interface Node {
 }
 
 /** Engine, portfolio, StopManager and StopOrders on `sqlitePath`, loaded and reconciled (the start-up path). */
-async function node(sim: SimulatorHandle, sqlitePath: string): Promise<Node> {
+async function node(
+  sim: SimulatorHandle,
+  sqlitePath: string,
+  defaults: StopDefaults = { stopLoss: 0.05, takeProfit: 0.1 },
+): Promise<Node> {
   const client = new RobinhoodClient({
     apiKey: credential.api_key,
     privateKey: credential.private_key,
@@ -71,7 +75,7 @@ async function node(sim: SimulatorHandle, sqlitePath: string): Promise<Node> {
   await new Reconciler({ engine }).run();
   const portfolio = new Portfolio({ clock, config: { startingCash: '100000' } });
   for (const o of engine.openOrders()) expect(o.status).not.toBe('unknown');
-  const stops = new StopManager({ stopLoss: 0.05, takeProfit: 0.1 });
+  const stops = new StopManager(defaults);
   await stops.load(store);
   const pairs = new Map((await venue.getTradingPairs()).map((p) => [p.symbol, p]));
   const stopOrders = attachStopOrders({
@@ -186,6 +190,29 @@ describe('venue stop orders (simulator over HTTP)', () => {
     const local = n.engine.getOrder(stopId)!;
     expect(n.engine.getOrder(exit.request.clientOrderId)!.createdAt).toBeGreaterThanOrEqual(local.updatedAt);
     expect(venueStops(sim)).toEqual([]);
+  });
+
+  it('a trailing stop moves the venue order up by cancel/replace once the level rose by the step', async () => {
+    const sim = await startSim();
+    const n = await node(sim, ':memory:', { stopLoss: 0.05, takeProfit: 0.5, trailing: 0.05 });
+    await enter(n);
+    const first = n.stopOrders.links()[0]!;
+    sim.setQuote('BTC-USD', '70000', '70001', '10'); // +7.7%: the trailing level rises to ~66,500
+    n.stopOrders.onQuote({ symbol: 'BTC-USD', timestamp: Date.now(), bid: 70000, ask: 70001 });
+    await settle(n, 'venue stop moved', () => {
+      const link = n.stopOrders.links()[0];
+      return link !== undefined && link.clientOrderId !== first.clientOrderId;
+    });
+    const moved = n.stopOrders.links()[0]!;
+    expect(Number(moved.stopPrice)).toBeGreaterThan(66_000);
+    expect(Number(moved.stopPrice)).toBeGreaterThan(Number(first.stopPrice));
+    await settle(n, 'old stop canceled', () => venueStops(sim).length === 1);
+    expect(venueStops(sim).map((o) => o.request.clientOrderId)).toEqual([moved.clientOrderId]);
+    // A rise smaller than the step (0.5%) leaves the venue order alone: no cancel/replace per tick.
+    sim.setQuote('BTC-USD', '70100', '70101', '10');
+    n.stopOrders.onQuote({ symbol: 'BTC-USD', timestamp: Date.now(), bid: 70100, ask: 70101 });
+    await n.stopOrders.idle();
+    expect(n.stopOrders.links().map((l) => l.clientOrderId)).toEqual([moved.clientOrderId]);
   });
 
   it('a restart re-links the venue stop instead of placing a second one', async () => {

@@ -1,6 +1,6 @@
 // RobinhoodVenue: the venue port over RobinhoodClient. Live trading points the client at Robinhood, paper trading at
 // the HTTP simulator; the engine above cannot tell them apart.
-import { dec, sumDec, ZERO, type Decimal } from '../../core/decimal.ts';
+import { dec, type Decimal, divide, sumDec, ZERO } from '../../core/decimal.ts';
 import { ApiError, NotFoundError, ValidationError } from '../../core/errors.ts';
 import type { Account, Holding } from '../../model/account.ts';
 import { createFill, type Fill } from '../../model/fill.ts';
@@ -88,7 +88,7 @@ export function executionsToFills(order: RobinhoodOrder): Fill[] {
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     cumulative = cumulative.plus(execution.quantity.times(execution.effectivePrice));
-    const share = totalNotional.gt(ZERO) ? totalFee.times(cumulative).div(totalNotional) : ZERO;
+    const share = totalNotional.gt(ZERO) ? divide(totalFee.times(cumulative), totalNotional) : ZERO;
     const fee = share.minus(assigned);
     assigned = share;
     const ms = Date.parse(execution.timestamp);

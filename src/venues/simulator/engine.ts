@@ -1,7 +1,17 @@
 // The matching engine: accounts, orders, fills against the simulator's market. Deterministic: time comes from an
 // injected `now()`, randomness from a seeded generator, and nothing happens between calls — `process()` applies
 // whatever is due (fills on new quotes, settled cancels, expiries) and the HTTP layer calls it before every answer.
-import { dec, maxDec, minDec, ONE, roundToIncrement, ZERO, type Decimal } from '../../core/decimal.ts';
+import {
+  dec,
+  divideToPlaces,
+  maxDec,
+  minDec,
+  ONE,
+  roundToIncrement,
+  toNumber,
+  ZERO,
+  type Decimal,
+} from '../../core/decimal.ts';
 import { seededUuid, type Random } from '../../core/random.ts';
 import { clientError, notFound, validationError } from './errors.ts';
 import {
@@ -273,7 +283,10 @@ export class MatchingEngine {
     if (pair === undefined) throw notFound();
     const touch = this.#touch(quote, side, version);
     const size = side === 'buy' ? quote.askSize : quote.bidSize;
-    const bps = Math.min(this.#fill.maxSlippageBps, this.#fill.slippageBps * Number(quantity.div(size).toFixed(8)));
+    const bps = Math.min(
+      this.#fill.maxSlippageBps,
+      this.#fill.slippageBps * toNumber(divideToPlaces(quantity, size, 8)),
+    );
     const factor = dec(bps.toFixed(6)).times(BASIS_POINT);
     const price = side === 'buy' ? touch.times(factor.plus(ONE)) : touch.times(ONE.minus(factor));
     return roundToIncrement(price, pair.quoteIncrement, side === 'buy' ? 'up' : 'down');

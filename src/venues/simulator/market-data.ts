@@ -1,5 +1,5 @@
 // best_bid_ask and estimated_price answers (reference §5.6), from the engine's current quotes.
-import { dec, ZERO, type Decimal } from '../../core/decimal.ts';
+import { dec, type Decimal, divide, ZERO } from '../../core/decimal.ts';
 const TWO = dec('2');
 import type { MatchingEngine } from './engine.ts';
 import { validationError } from './errors.ts';
@@ -35,10 +35,10 @@ function v1Prices(engine: MatchingEngine, symbol: string, quantity: Decimal | un
     quantity === undefined
       ? engine.marketPrice(symbol, 'buy', ZERO, 1)
       : engine.marketPrice(symbol, 'buy', quantity, 1);
-  const sellSpread = q.bid.gt(ZERO) ? q.bid.minus(bid).div(q.bid) : ZERO;
-  const buySpread = q.ask.gt(ZERO) ? ask.minus(q.ask).div(q.ask) : ZERO;
+  const sellSpread = q.bid.gt(ZERO) ? divide(q.bid.minus(bid), q.bid) : ZERO;
+  const buySpread = q.ask.gt(ZERO) ? divide(ask.minus(q.ask), q.ask) : ZERO;
   return {
-    price: bare(bid.plus(ask).div(TWO)),
+    price: bare(divide(bid.plus(ask), TWO)),
     bid_inclusive_of_sell_spread: bare(bid),
     sell_spread: bare(dec(sellSpread.toFixed(8))),
     ask_inclusive_of_buy_spread: bare(ask),

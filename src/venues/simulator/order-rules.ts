@@ -1,6 +1,6 @@
 // Checks an order against its pair and the account before it is accepted. The wording of these messages is ours
 // (Robinhood's is unobserved); see docs/simulator.md.
-import { isMultipleOf, roundDown, toPlain, ZERO, type Decimal } from '../../core/decimal.ts';
+import { type Decimal, divide, isMultipleOf, roundDown, toPlain, ZERO } from '../../core/decimal.ts';
 import { validationError } from './errors.ts';
 import type { ApiVersion, OrderRequest } from './order.ts';
 import type { SimPair } from './pairs.ts';
@@ -58,7 +58,7 @@ export function resolveQuantity(pair: SimPair, request: OrderRequest, referenceP
       `Order amount ${toPlain(amount)} has invalid increment; the quote increment is ${toPlain(pair.quoteIncrement)}.`,
       attr,
     );
-  const qty = roundDown(amount.div(referencePrice), pair.assetIncrement);
+  const qty = roundDown(divide(amount, referencePrice), pair.assetIncrement);
   checkSize(pair, qty, attr);
   return qty;
 }

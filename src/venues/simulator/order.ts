@@ -1,5 +1,5 @@
 // The simulator's order record. States and their strings are Robinhood's (reference §5.2).
-import { ZERO, type Decimal } from '../../core/decimal.ts';
+import { type Decimal, divide, ZERO } from '../../core/decimal.ts';
 
 export type SimOrderType = 'market' | 'limit' | 'stop_loss' | 'stop_limit';
 export type SimSide = 'buy' | 'sell';
@@ -71,5 +71,5 @@ export function remainingQuantity(order: SimOrder): Decimal {
 }
 
 export function averagePrice(order: SimOrder): Decimal | null {
-  return order.filledQuantity.gt(ZERO) ? order.filledNotional.div(order.filledQuantity) : null;
+  return order.filledQuantity.gt(ZERO) ? divide(order.filledNotional, order.filledQuantity) : null;
 }

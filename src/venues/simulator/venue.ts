@@ -1,6 +1,6 @@
 // SimulatedVenue: the venue port over the in-process MatchingEngine, for backtests. No HTTP, no signing: the same
 // matching rules as the HTTP simulator, driven by the injected clock (the engine's `now()`), answered synchronously.
-import { toPlain, ZERO } from '../../core/decimal.ts';
+import { divide, toPlain, ZERO } from '../../core/decimal.ts';
 import { OrderError } from '../../core/errors.ts';
 import type { Account, Holding } from '../../model/account.ts';
 import { createFill } from '../../model/fill.ts';
@@ -38,7 +38,7 @@ export function simOrderToReport(order: SimOrder): VenueOrderReport {
     ...(r.limitPrice !== undefined && { limitPrice: r.limitPrice }),
     ...(r.stopPrice !== undefined && { stopPrice: r.stopPrice }),
     filledQuantity: order.filledQuantity,
-    ...(order.filledQuantity.gt(ZERO) && { averagePrice: order.filledNotional.div(order.filledQuantity) }),
+    ...(order.filledQuantity.gt(ZERO) && { averagePrice: divide(order.filledNotional, order.filledQuantity) }),
     fees: order.feeCharged,
     executions: order.executions.map((e, i) =>
       createFill({
