@@ -6,6 +6,19 @@ import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
 import { ValidationError } from './errors.ts';
 
 const DecimalCtor = BigLib();
+// Our own prototype layer over big.js's (other users of big.js keep theirs): comparisons (eq, gt, lt…, which all
+// call cmp) read a Big argument in place instead of copying it into a new Big first — the engine compares on every
+// order, fill and position change.
+const copyingCmp = DecimalCtor.prototype.cmp;
+DecimalCtor.prototype = Object.create(DecimalCtor.prototype, {
+  cmp: {
+    value(this: Big, y: unknown): -1 | 0 | 1 {
+      return y instanceof DecimalCtor ? compareBig(this, y) : copyingCmp.call(this, y as Big);
+    },
+    writable: true,
+    configurable: true,
+  },
+}) as Big;
 DecimalCtor.strict = true;
 DecimalCtor.DP = 40; // division precision, in decimal places
 DecimalCtor.RM = BigLib.roundHalfEven;
@@ -187,5 +200,33 @@ export function sumDec(values: Iterable<Decimal>): Decimal {
 }
 /** For floats in indicators and valuations only — never for orders or ledgers. */
 export function toNumber(value: Decimal): number {
+  // Up to 15 digits and a power of ten that is exact as a double: one multiplication or division of two exact
+  // doubles is correctly rounded, so this equals parsing the decimal text, without building it.
+  const digits = digitsOf(value);
+  const shift = value.e - digits.length + 1;
+  if (digits.length <= 15 && shift >= -22 && shift <= 22) {
+    let n = 0;
+    for (const d of digits) n = n * 10 + d;
+    const abs = shift >= 0 ? n * EXACT_POW10[shift]! : n / EXACT_POW10[-shift]!;
+    return value.s < 0 ? -abs : abs;
+  }
   return Number(value.toFixed());
+}
+
+const EXACT_POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/** a <=> b for two Bigs, as big.js's cmp but without copying b. */
+function compareBig(a: Big, b: Big): -1 | 0 | 1 {
+  const ac = digitsOf(a);
+  const bc = digitsOf(b);
+  const aZero = ac[0] === 0;
+  const bZero = bc[0] === 0;
+  if (aZero || bZero) return aZero ? (bZero ? 0 : b.s > 0 ? -1 : 1) : a.s > 0 ? 1 : -1;
+  if (a.s !== b.s) return a.s > 0 ? 1 : -1;
+  // Same sign: the larger magnitude is the larger number when positive, the smaller when negative.
+  const sign = a.s > 0 ? 1 : -1;
+  if (a.e !== b.e) return a.e > b.e ? sign : (-sign as -1 | 1);
+  const n = Math.min(ac.length, bc.length);
+  for (let i = 0; i < n; i++) if (ac[i] !== bc[i]) return (ac[i]! > bc[i]! ? sign : -sign) as -1 | 1;
+  return ac.length === bc.length ? 0 : ac.length > bc.length ? sign : (-sign as -1 | 1);
 }

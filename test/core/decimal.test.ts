@@ -12,6 +12,7 @@ import {
   roundHalfEven,
   roundToIncrement,
   toFixedPlaces,
+  toNumber,
   toPlain,
 } from '../../src/core/decimal.ts';
 import { ValidationError } from '../../src/core/errors.ts';
@@ -103,6 +104,25 @@ describe('decimal', () => {
     expect(toPlain(divide(dec('1'), dec('3')))).toBe('0.' + '3'.repeat(40));
     expect(toPlain(divideToPlaces(dec('-2'), dec('3'), 2, 'half-even'))).toBe('-0.67');
     expect(toPlain(divideToPlaces(dec('-2'), dec('3'), 2, 'down'))).toBe('-0.66');
+  });
+
+  it('compares without copying exactly as big.js compares, and converts to the same double as the decimal text', () => {
+    const decimal = fc
+      .tuple(fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }), fc.integer({ min: -30, max: 30 }))
+      .map(([digits, scale]) => dec(digits).times(dec(10).pow(-scale)));
+    fc.assert(
+      fc.property(decimal, decimal, (a, b) => {
+        // A string argument goes through big.js's own (copying) comparison.
+        expect(a.cmp(b)).toBe(a.cmp(b.toFixed()));
+        expect([a.eq(b), a.gt(b), a.lt(b)]).toEqual([a.eq(b.toFixed()), a.gt(b.toFixed()), a.lt(b.toFixed())]);
+        expect(toNumber(a)).toBe(Number(a.toFixed()));
+      }),
+      { seed: 13, numRuns: 3000 },
+    );
+    expect(dec('-0').cmp(dec('0'))).toBe(0);
+    expect(dec('0.1').cmp(dec('0.10'))).toBe(0);
+    expect(toNumber(dec('0.1'))).toBe(0.1);
+    expect(toNumber(dec('-123456789.12345678'))).toBe(-123456789.12345678);
   });
 
   it('tells a positive decimal without allocating, as gt(0) would', () => {
