@@ -9,23 +9,51 @@ const DecimalCtor = BigLib();
 // Our own prototype layer over big.js's (other users of big.js keep theirs): comparisons (eq, gt, lt…, which all
 // call cmp) read a Big argument in place instead of copying it into a new Big first — the engine compares on every
 // order, fill and position change.
-const copyingCmp = DecimalCtor.prototype.cmp;
-DecimalCtor.prototype = Object.create(DecimalCtor.prototype, {
+const layered = DecimalCtor as unknown as { prototype: { cmp: (this: Big, y: unknown) => -1 | 0 | 1 } };
+const copyingCmp = layered.prototype.cmp;
+layered.prototype = Object.create(layered.prototype, {
   cmp: {
     value(this: Big, y: unknown): -1 | 0 | 1 {
-      return y instanceof DecimalCtor ? compareBig(this, y) : copyingCmp.call(this, y as Big);
+      return y instanceof DecimalCtor ? compareBig(this, y) : copyingCmp.call(this, y);
     },
     writable: true,
     configurable: true,
   },
-}) as Big;
+}) as typeof layered.prototype;
 DecimalCtor.strict = true;
 DecimalCtor.DP = 40; // division precision, in decimal places
 DecimalCtor.RM = BigLib.roundHalfEven;
 DecimalCtor.NE = -1_000_000; // never switch to exponent notation in toString()
 DecimalCtor.PE = 1_000_000;
 
-export type Decimal = Big;
+/** What a Decimal combines with: another Decimal or decimal text. */
+export type Operand = Decimal | string;
+
+/**
+ * A big.js number whose operations take only a Decimal or decimal text. The strict constructor refuses a JS number at
+ * run time (`x.minus(1)` throws); this type refuses it at compile time, so such a call cannot reach an order path.
+ */
+export interface Decimal extends Big {
+  abs(): Decimal;
+  cmp(n: Operand): -1 | 0 | 1;
+  div(n: Operand): Decimal;
+  eq(n: Operand): boolean;
+  gt(n: Operand): boolean;
+  gte(n: Operand): boolean;
+  lt(n: Operand): boolean;
+  lte(n: Operand): boolean;
+  minus(n: Operand): Decimal;
+  mod(n: Operand): Decimal;
+  neg(): Decimal;
+  plus(n: Operand): Decimal;
+  pow(exp: number): Decimal;
+  round(dp?: number, rm?: Big.RoundingMode): Decimal;
+  sqrt(): Decimal;
+  times(n: Operand): Decimal;
+  add(n: Operand): Decimal;
+  sub(n: Operand): Decimal;
+  mul(n: Operand): Decimal;
+}
 export type DecimalInput = string | number | bigint | Big | LosslessNumber;
 
 export const ZERO: Decimal = new DecimalCtor('0');
