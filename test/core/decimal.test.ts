@@ -84,21 +84,32 @@ describe('decimal', () => {
       .tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: -20, max: 30 }))
       .map(([digits, scale]) => dec(digits).times(dec(10).pow(-scale)));
     fc.assert(
-      fc.property(decimal, decimal, fc.integer({ min: 0, max: 45 }), fc.constantFrom(...modes), (a, b, places, mode) => {
-        if (b.eq(dec(0))) {
-          expect(() => divideToPlaces(a, b, places, mode)).toThrow(/Division by zero/);
-          return;
-        }
-        const [dp, rm] = [Ctor.DP, Ctor.RM];
-        Ctor.DP = places;
-        Ctor.RM = rms[mode];
-        const expected = a.div(b);
-        [Ctor.DP, Ctor.RM] = [dp, rm];
-        const got = divideToPlaces(a, b, places, mode);
-        // Same value, sign (big.js keeps -0) and normal form (no trailing zeros).
-        expect([got.toFixed(), got.s, got.e, got.c]).toEqual([expected.toFixed(), expected.s, expected.e, expected.c]);
-        if (places === 40 && mode === 'half-even') expect(divide(a, b).eq(expected)).toBe(true);
-      }),
+      fc.property(
+        decimal,
+        decimal,
+        fc.integer({ min: 0, max: 45 }),
+        fc.constantFrom(...modes),
+        (a, b, places, mode) => {
+          if (b.eq(dec(0))) {
+            expect(() => divideToPlaces(a, b, places, mode)).toThrow(/Division by zero/);
+            return;
+          }
+          const [dp, rm] = [Ctor.DP, Ctor.RM];
+          Ctor.DP = places;
+          Ctor.RM = rms[mode];
+          const expected = a.div(b);
+          [Ctor.DP, Ctor.RM] = [dp, rm];
+          const got = divideToPlaces(a, b, places, mode);
+          // Same value, sign (big.js keeps -0) and normal form (no trailing zeros).
+          expect([got.toFixed(), got.s, got.e, got.c]).toEqual([
+            expected.toFixed(),
+            expected.s,
+            expected.e,
+            expected.c,
+          ]);
+          if (places === 40 && mode === 'half-even') expect(divide(a, b).eq(expected)).toBe(true);
+        },
+      ),
       { seed: 11, numRuns: 3000 },
     );
     expect(toPlain(divide(dec('1'), dec('3')))).toBe('0.' + '3'.repeat(40));
