@@ -165,20 +165,23 @@ async function replayBars(w: Wiring, bars: readonly Bar[], options: BacktestRunO
   const curve: EquityPoint[] = [];
   const symbols = [...new Set(bars.map((b) => b.symbol))];
   const every = options.progressEvery ?? 1000;
+  const stops = w.stops;
+  const risk = w.risk;
   let i = 0;
   while (i < bars.length) {
-    // One step: every symbol's bar with this open time.
-    const t = (bars[i] as Bar).timestamp;
-    let j = i;
+    // One step: every symbol's bar with this open time (one bar, without a copy, for a single symbol).
+    const first = bars[i] as Bar;
+    const t = first.timestamp;
+    let j = i + 1;
     while (j < bars.length && (bars[j] as Bar).timestamp === t) j++;
-    const group = bars.slice(i, j);
+    const group = j === i + 1 ? [first] : bars.slice(i, j);
     let close = t;
     for (const b of group) close = Math.max(close, b.timestamp + b.intervalMs);
     // Timers (strategy timers, order timeouts) due within the bar: let their async work finish as they fire.
     const timersDue = (w.clock.nextTimerAt() ?? Infinity) <= close;
     // 1. The bar's price path: fills of orders already resting. With no order and no timer, only the close matters.
-    const stops = w.stops;
-    const stopsLive = stops !== undefined && group.some((b) => stops.manager.hasLive(b.symbol));
+    let stopsLive = false;
+    if (stops !== undefined) for (const b of group) stopsLive ||= stops.manager.hasLive(b.symbol);
     if (timersDue || stopsLive || w.market.openCount > 0) await replayPath(w, group, timersDue);
     else for (const bar of group) w.market.notePrice(bar.symbol, bar.close);
     // 2. The bar closes: cache first, then marks, then the strategies (timers due by then fire first).
@@ -188,7 +191,7 @@ async function replayBars(w: Wiring, bars: readonly Bar[], options: BacktestRunO
       w.cache.addBar(bar);
       w.portfolio.onBar(bar);
     }
-    w.risk.updateEquity?.(w.portfolio.equity(), close);
+    if (risk.updateEquity !== undefined) risk.updateEquity(w.portfolio.equity(), close);
     for (const bar of group) {
       const p = w.runner.onBar(bar);
       if (p !== undefined) await p;

@@ -1,7 +1,7 @@
 // Order, position and equity events: what the engines publish on the bus and the journal records. Discriminated by
 // `type`; a switch over them ends with `assertNever`. Each order event carries the order snapshot after the change
 // (orders are immutable, so this costs nothing), which is enough to rebuild the order from the journal alone.
-import type { Decimal } from '../core/decimal.ts';
+import { ZERO, type Decimal } from '../core/decimal.ts';
 import type { Fill } from './fill.ts';
 import type { Order, OrderSide, OrderType, TimeInForce } from './order.ts';
 import { positionChangeKind, type Position, type PositionChangeKind } from './position.ts';
@@ -167,7 +167,7 @@ export function positionEventFor(
     ...(after.strategyId !== undefined && { strategyId: after.strategyId }),
     position: after,
     fillId: fill.id,
-    realizedPnlDelta: after.realizedPnl.minus(before.realizedPnl),
+    realizedPnlDelta: after.realizedPnl === before.realizedPnl ? ZERO : after.realizedPnl.minus(before.realizedPnl),
   };
   switch (kind) {
     case 'unchanged':

@@ -173,14 +173,31 @@ export class MemoryStore implements Store {
         { reason: 'version_conflict', clientOrderId, expectedVersion, actualVersion: current.version },
       );
     }
+    // Field by field (an undefined patch field keeps the current value): a spread plus keyed writes would turn the
+    // record into a slow dictionary-mode object, and this runs on every order change.
     const next: OrderRecord = {
-      ...current,
+      clientOrderId: current.clientOrderId,
+      venueOrderId: patch.venueOrderId !== undefined ? patch.venueOrderId : current.venueOrderId,
+      accountNumber: current.accountNumber,
+      strategyId: current.strategyId,
+      symbol: current.symbol,
+      side: current.side,
+      type: current.type,
+      timeInForce: current.timeInForce,
+      quantity: patch.quantity !== undefined ? patch.quantity : current.quantity,
+      quoteAmount: patch.quoteAmount !== undefined ? patch.quoteAmount : current.quoteAmount,
+      limitPrice: patch.limitPrice !== undefined ? patch.limitPrice : current.limitPrice,
+      stopPrice: patch.stopPrice !== undefined ? patch.stopPrice : current.stopPrice,
+      status: patch.status ?? current.status,
+      filledQuantity: patch.filledQuantity ?? current.filledQuantity,
+      averageFillPrice: patch.averageFillPrice !== undefined ? patch.averageFillPrice : current.averageFillPrice,
+      fees: patch.fees ?? current.fees,
+      reason: patch.reason !== undefined ? patch.reason : current.reason,
+      createdAt: current.createdAt,
       updatedAt: patch.updatedAt ?? event.createdAt,
+      submittedAt: patch.submittedAt !== undefined ? patch.submittedAt : current.submittedAt,
       version: current.version + 1,
     };
-    const target = next as unknown as Record<string, unknown>;
-    const source = patch as Record<string, unknown>;
-    for (const k in source) if (source[k] !== undefined) target[k] = source[k];
     this.#putOrder(next, current);
     this.#pushEvent(clientOrderId, {
       type: event.type,

@@ -41,8 +41,11 @@ export class PositionBook {
 
   set(position: Position): void {
     const old = this.#entries.get(position.symbol)?.position;
-    this.#realizedPnl = this.#realizedPnl.plus(position.realizedPnl).minus(old?.realizedPnl ?? ZERO);
-    this.#fees = this.#fees.plus(position.fees).minus(old?.fees ?? ZERO);
+    // A fill that opens or adds keeps the same realized PnL object: nothing to add then.
+    if (old?.realizedPnl !== position.realizedPnl) {
+      this.#realizedPnl = this.#realizedPnl.plus(position.realizedPnl).minus(old?.realizedPnl ?? ZERO);
+    }
+    if (old?.fees !== position.fees) this.#fees = this.#fees.plus(position.fees).minus(old?.fees ?? ZERO);
     this.#entries.set(position.symbol, {
       position,
       quantity: toNumber(position.quantity),

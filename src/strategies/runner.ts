@@ -26,7 +26,7 @@ import {
   type ContextHost,
   type PortfolioPort,
 } from './context.ts';
-import type { Strategy } from './strategy.ts';
+import { Strategy } from './strategy.ts';
 import type { OrderResult, StrategyLogger } from './types.ts';
 
 /** The part of the ExecutionEngine the runner uses (src/execution/execution-engine.ts satisfies it). */
@@ -111,6 +111,9 @@ interface Slot {
   denials: number;
   lastError?: string;
   readonly timers: Map<string, TimerHandle>;
+  /** Whether the strategy overrides onFill / onOrderUpdate: a handler it left as the base no-op is not called. */
+  readonly hearsFills: boolean;
+  readonly hearsOrders: boolean;
 }
 
 const SILENT: StrategyLogger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -163,6 +166,9 @@ export class StrategyRunner {
       orders: 0,
       denials: 0,
       timers: new Map(),
+      // Most strategies read the portfolio instead: skipping the no-op spares a promise hop per order event.
+      hearsFills: strategy.onFill !== Strategy.prototype.onFill,
+      hearsOrders: strategy.onOrderUpdate !== Strategy.prototype.onOrderUpdate,
     };
     this.#slots.set(spec.id, slot);
     for (const symbol of new Set(spec.symbols)) {
@@ -302,14 +308,16 @@ export class StrategyRunner {
   onFill(message: FillReceived): Promise<void> | undefined {
     const owner = message.strategyId ?? this.#o.execution.getOrder(message.fill.clientOrderId)?.strategyId;
     const slot = owner === undefined ? undefined : this.#slots.get(owner);
-    return slot === undefined ? undefined : this.#tracked(this.#deliver(slot, { kind: 'fill', value: message.fill }));
+    if (slot === undefined || !slot.hearsFills) return undefined;
+    return this.#tracked(this.#deliver(slot, { kind: 'fill', value: message.fill }));
   }
 
   /** An order event from execution, routed to the owning strategy's `onOrderUpdate`. */
   onOrderEvent(event: OrderEvent): Promise<void> | undefined {
     if (event.type === 'OrderDenied') return undefined; // ours, already returned to the strategy
     const slot = event.strategyId === undefined ? undefined : this.#slots.get(event.strategyId);
-    return slot === undefined ? undefined : this.#tracked(this.#deliver(slot, { kind: 'order', value: event.order }));
+    if (slot === undefined || !slot.hearsOrders) return undefined;
+    return this.#tracked(this.#deliver(slot, { kind: 'order', value: event.order }));
   }
 
   /** Subscribes to the data topics, 'fill' and 'order', and publishes denials on 'order'. Returns the unsubscriber. */
