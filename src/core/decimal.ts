@@ -108,8 +108,18 @@ export function roundToIncrement(value: Decimal, increment: DecimalInput, mode: 
   // Increments are nearly always powers of ten (0.01, 0.00000001): rounding to places is exact and avoids a 40-digit
   // division, the most expensive operation on the order path.
   const places = powerOfTenPlaces(inc);
-  if (places !== undefined) return value.round(places, BIG_RM[mode]);
+  // A value already on the grid is its own rounding (most order-path values are rounded already): no new Big.
+  if (places !== undefined) return placesOf(value) <= places ? value : value.round(places, BIG_RM[mode]);
   return divideToPlaces(value, inc, 0, mode).times(inc);
+}
+
+/**
+ * The decimal places a value needs (negative for an integer's trailing zeros: -2 for 500; -Infinity for zero).
+ * big.js keeps its digits without trailing zeros, so this is read off the digits and the exponent.
+ */
+function placesOf(value: Decimal): number {
+  const digits = digitsOf(value);
+  return digits[0] === 0 ? -Infinity : digits.length - 1 - value.e;
 }
 
 /** n when `inc` is 10^-n (n may be negative: 10, 100…), else undefined. */
@@ -186,7 +196,7 @@ function pow10(n: number): bigint {
 export function isMultipleOf(value: Decimal, increment: DecimalInput): boolean {
   const inc = dec(increment);
   const places = powerOfTenPlaces(inc);
-  if (places !== undefined && inc.gt(ZERO)) return value.round(places, 0).eq(value);
+  if (places !== undefined) return placesOf(value) <= places;
   return value.mod(inc).eq(ZERO);
 }
 

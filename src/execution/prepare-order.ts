@@ -18,8 +18,39 @@ function deny(reason: string): PrepareResult {
   return { ok: false, reason };
 }
 
+/**
+ * Requests already prepared, by identity: a strategy's order is prepared by its context (so that the risk check sees
+ * the rounded order) and again by the execution engine, which must not trust its caller. Preparing is pure and a
+ * prepared request prepares to itself, so the second check may reuse the first when the pair's limits are the same.
+ */
+const preparedRequests = new WeakMap<OrderRequest, { readonly pair: TradingPair; readonly order: PreparedOrder }>();
+
+/** Records that `request` (built from `order`) is what preparing it against `pair` gives. */
+export function rememberPrepared(request: OrderRequest, pair: TradingPair, order: PreparedOrder): void {
+  preparedRequests.set(request, { pair, order });
+}
+
+function sameLimits(a: TradingPair, b: TradingPair): boolean {
+  if (a === b) return true;
+  const minAmount =
+    a.minOrderAmount === undefined || b.minOrderAmount === undefined
+      ? a.minOrderAmount === b.minOrderAmount
+      : a.minOrderAmount.eq(b.minOrderAmount);
+  return (
+    a.symbol === b.symbol &&
+    a.status === b.status &&
+    minAmount &&
+    a.assetIncrement.eq(b.assetIncrement) &&
+    a.quoteIncrement.eq(b.quoteIncrement) &&
+    a.minOrderSize.eq(b.minOrderSize) &&
+    a.maxOrderSize.eq(b.maxOrderSize)
+  );
+}
+
 export function prepareOrder(pair: TradingPair | undefined, request: OrderRequest): PrepareResult {
   if (pair === undefined) return deny(`unknown symbol ${request.symbol}`);
+  const remembered = preparedRequests.get(request);
+  if (remembered !== undefined && sameLimits(remembered.pair, pair)) return { ok: true, order: remembered.order };
   if (!canTrade(pair, request.side)) return deny(`${pair.symbol} is ${pair.status}: cannot ${request.side}`);
   if ((request.quantity === undefined) === (request.quoteAmount === undefined)) {
     return deny('give exactly one of quantity and quoteAmount');

@@ -13,7 +13,7 @@ import {
   ZERO,
 } from '../core/decimal.ts';
 import type { MarketView } from '../data/cache.ts';
-import { prepareOrder } from '../execution/prepare-order.ts';
+import { prepareOrder, rememberPrepared } from '../execution/prepare-order.ts';
 import { orderDenied } from '../execution/order-denied.ts';
 import type { OrderRequest } from '../execution/types.ts';
 import { isWorkingStatus, type Order, type OrderSide, type OrderType } from '../model/order.ts';
@@ -146,6 +146,7 @@ export function createContext(host: ContextHost, spec: ContextSpec): StrategyCon
       ...(o.limitPrice !== undefined && { limitPrice: o.limitPrice }),
       ...(o.stopPrice !== undefined && { stopPrice: o.stopPrice }),
     };
+    if (pair !== undefined) rememberPrepared(request, pair, o);
     return host.route(id, request);
   };
 
