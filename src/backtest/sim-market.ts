@@ -2,7 +2,7 @@
 // SimulatedVenue port, with its market driven by the historical data — bar paths or real quotes/trades — instead of
 // its own replay. Fill models are configured, not reimplemented: quotes are built so that the engine's own rules give
 // next-bar-open market fills, limit fills at the limit, stops at the stop, a fixed slippage and a fixed spread.
-import { dec, roundToIncrement, ZERO, type Decimal } from '../core/decimal.ts';
+import { dec, isPositive, roundToIncrement, ZERO, type Decimal } from '../core/decimal.ts';
 import { createRandom } from '../core/random.ts';
 import type { VenueOrderReport, VenueOrderRequest } from '../venues/venue-port.ts';
 import { MatchingEngine } from '../venues/simulator/engine.ts';
@@ -179,6 +179,11 @@ export class SimMarket {
     this.#last.set(symbol, { price, stale: false });
     const pair = this.#pair(symbol);
     const mid = roundToIncrement(dec(price), pair.quoteIncrement, 'half-even');
+    if (this.#halfSpread === 0) {
+      // No spread (the default): bid = ask = mid, without the arithmetic of a zero half-spread.
+      this.engine.market.setQuote(symbol, isPositive(mid) ? mid : pair.quoteIncrement, mid, pair.assetIncrement);
+      return;
+    }
     const half = roundToIncrement(dec(price * this.#halfSpread), pair.quoteIncrement, 'up');
     const bid = mid.minus(half).gt(ZERO) ? mid.minus(half) : pair.quoteIncrement;
     this.engine.market.setQuote(symbol, bid, mid.plus(half), pair.assetIncrement);

@@ -132,7 +132,7 @@ export class MarketState {
       marketTime: state.quote.marketTime,
       bid: b,
       ask: a,
-      mid: b.plus(a).times(HALF),
+      mid: b === a ? b : b.plus(a).times(HALF),
       bidSize: sz,
       askSize: sz,
       seq: ++this.#seq,
