@@ -1,13 +1,23 @@
 // The result of a backtest as plain JSON: config, metrics, equity curve, round trips, fills, denied orders and a
 // fingerprint (a hash of every fill) that regression tests pin. Decimals are plain strings, times ISO 8601.
 import { createHash } from 'node:crypto';
-import { toPlain, ZERO, type Decimal } from '../core/decimal.ts';
+import { toPlain, type Decimal } from '../core/decimal.ts';
 import type { StrategyStats } from '../strategies/runner.ts';
 import type { BacktestConfig } from './config.ts';
 import type { Bar } from '../model/market.ts';
 import type { LoadedData, TickEvent } from './data.ts';
-import { computeMetrics, type EquityPoint, type Metrics } from './metrics.ts';
-import { roundTrips, roundTripToJson, type AttributedFill } from './round-trips.ts';
+import { computeMetrics, scanCurve, type EquityPoint, type Metrics } from './metrics.ts';
+import {
+  DecimalSum,
+  isoTime,
+  plainText,
+  PLAIN_TEXT,
+  RoundTripBuilder,
+  roundTripToJson,
+  type AttributedFill,
+  type RoundTrip,
+  type TextFormat,
+} from './round-trips.ts';
 
 export interface DeniedOrder {
   readonly timestamp: number;
@@ -63,8 +73,6 @@ export interface ResultInput {
   readonly warnings: readonly string[];
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-
 function configJson(c: BacktestConfig): Record<string, unknown> {
   return {
     ...c,
@@ -73,27 +81,81 @@ function configJson(c: BacktestConfig): Record<string, unknown> {
     marketBuyCollar: toPlain(c.marketBuyCollar),
     ...(c.feeRate !== undefined && { feeRate: toPlain(c.feeRate) }),
     ...(c.budget !== undefined && { budget: toPlain(c.budget) }),
-    ...(c.from !== undefined && { from: iso(c.from) }),
-    ...(c.to !== undefined && { to: iso(c.to) }),
+    ...(c.from !== undefined && { from: isoTime(c.from) }),
+    ...(c.to !== undefined && { to: isoTime(c.to) }),
   };
 }
 
-export function fillToJson({ fill, strategyId }: AttributedFill): FillJson {
+export function fillToJson({ fill, strategyId }: AttributedFill, text: TextFormat = PLAIN_TEXT): FillJson {
   return {
-    time: iso(fill.timestamp),
+    time: text.time(fill.timestamp),
     symbol: fill.symbol,
     side: fill.side,
-    quantity: toPlain(fill.quantity),
-    price: toPlain(fill.price),
-    fee: toPlain(fill.fee),
+    quantity: text.decimal(fill.quantity),
+    price: text.decimal(fill.price),
+    fee: text.decimal(fill.fee),
     strategyId,
     clientOrderId: fill.clientOrderId,
   };
 }
 
-function priceSeries(data: LoadedData): Record<string, Array<readonly [number, number]>> {
-  // Indices per symbol first, so that only the ~2,000 points kept per symbol are built (a 1-minute file has 130,000).
+const RECENT = 8;
+
+/**
+ * Remembers the text of the last few decimals and times it formatted. A trip closes a few fills after it opened,
+ * and its quantity, prices and times are mostly those fills' own (the same objects), so they are formatted once.
+ */
+class RecentText implements TextFormat {
+  private readonly decimals: Array<Decimal | undefined> = new Array<Decimal | undefined>(RECENT).fill(undefined);
+  private readonly decimalTexts: string[] = new Array<string>(RECENT).fill('');
+  private readonly times: number[] = new Array<number>(RECENT).fill(NaN);
+  private readonly timeTexts: string[] = new Array<string>(RECENT).fill('');
+  private nextDecimal = 0;
+  private nextTime = 0;
+
+  decimal(x: Decimal): string {
+    const i = this.decimals.indexOf(x);
+    if (i >= 0) return this.decimalTexts[i] as string;
+    const text = plainText(x);
+    this.decimals[this.nextDecimal] = x;
+    this.decimalTexts[this.nextDecimal] = text;
+    this.nextDecimal = (this.nextDecimal + 1) % RECENT;
+    return text;
+  }
+
+  time(ms: number): string {
+    const i = this.times.indexOf(ms);
+    if (i >= 0) return this.timeTexts[i] as string;
+    const text = isoTime(ms);
+    this.times[this.nextTime] = ms;
+    this.timeTexts[this.nextTime] = text;
+    this.nextTime = (this.nextTime + 1) % RECENT;
+    return text;
+  }
+}
+
+type Point = readonly [number, number];
+
+function pricePoint(e: Bar | TickEvent): Point {
+  if (!('kind' in e)) return [e.timestamp + e.intervalMs, e.close];
+  return [e.value.timestamp, e.kind === 'quote' ? (e.value.bid + e.value.ask) / 2 : e.value.price];
+}
+
+/** Every `step`-th point and the last one, of a list of `n` events; `at(i)` is the i-th. */
+function downsample(n: number, at: (i: number) => Bar | TickEvent): Point[] {
+  const step = Math.max(1, Math.ceil(n / 2000));
+  const points: Point[] = [];
+  for (let i = 0; i < n; i += step) points.push(pricePoint(at(i)));
+  if ((n - 1) % step !== 0) points.push(pricePoint(at(n - 1)));
+  return points;
+}
+
+function priceSeries(data: LoadedData): Record<string, Point[]> {
   const events: readonly (Bar | TickEvent)[] = data.kind === 'bars' ? data.bars : data.ticks;
+  const only = data.symbols.length === 1 ? data.symbols[0] : undefined;
+  // One symbol (the usual case): every event is its own (`symbols` lists the data's symbols), so the ~2,000 kept
+  // points are picked by index without reading the 130,000 events of a 1-minute year.
+  if (only !== undefined) return events.length === 0 ? {} : { [only]: downsample(events.length, (i) => events[i]!) };
   const indices = new Map<string, number[]>();
   let lastSymbol: string | undefined;
   let last: number[] = [];
@@ -107,29 +169,44 @@ function priceSeries(data: LoadedData): Record<string, Array<readonly [number, n
     }
     last.push(k);
   }
-  const out: Record<string, Array<readonly [number, number]>> = {};
-  for (const [symbol, list] of indices) {
-    const step = Math.max(1, Math.ceil(list.length / 2000));
-    const points: Array<readonly [number, number]> = [];
-    for (let i = 0; i < list.length; i++) {
-      if (i % step !== 0 && i !== list.length - 1) continue;
-      const e = events[list[i] as number] as Bar | TickEvent;
-      points.push(
-        !('kind' in e)
-          ? [e.timestamp + e.intervalMs, e.close]
-          : [e.value.timestamp, e.kind === 'quote' ? (e.value.bid + e.value.ask) / 2 : e.value.price],
-      );
-    }
-    out[symbol] = points;
-  }
+  const out: Record<string, Point[]> = {};
+  for (const [symbol, list] of indices) out[symbol] = downsample(list.length, (i) => events[list[i]!]!);
   return out;
 }
 
 export function buildResult(input: ResultInput): BacktestResult {
-  const trips = roundTrips(input.fills);
-  const fees = input.fills.reduce((s, f) => s.plus(f.fill.fee), ZERO);
-  const metrics = computeMetrics({ curve: input.curve, trips, fees, benchmark: input.benchmark });
-  const fills = input.fills.map(fillToJson);
+  // One pass over the fills for their JSON, the round trips and the fees: after a long run the fill objects are
+  // scattered in memory, and fetching them costs more than the arithmetic. Trips are formatted as they close, while
+  // their fills are still in cache.
+  const builder = new RoundTripBuilder();
+  const feeSum = new DecimalSum();
+  const trips: RoundTrip[] = [];
+  const trades: Array<Record<string, string | number | null>> = [];
+  const fills = new Array<FillJson>(input.fills.length);
+  const text = new RecentText();
+  for (let i = 0; i < input.fills.length; i++) {
+    const attributed = input.fills[i] as AttributedFill;
+    fills[i] = fillToJson(attributed, text);
+    feeSum.add(attributed.fill.fee);
+    const closed = builder.add(attributed.fill, attributed.strategyId);
+    if (closed !== undefined) {
+      trips.push(closed);
+      trades.push(roundTripToJson(closed, text));
+    }
+  }
+  for (const t of builder.stillOpen()) {
+    trips.push(t);
+    trades.push(roundTripToJson(t, text));
+  }
+  const equity = new Array<Point>(input.curve.length);
+  const scan = scanCurve(input.curve, equity);
+  const metrics = computeMetrics({
+    curve: input.curve,
+    scan,
+    trips,
+    fees: feeSum.value(),
+    benchmark: input.benchmark,
+  });
   const hash = createHash('sha256').update(JSON.stringify(fills)).digest('hex');
   const first = input.curve[0];
   const last = input.curve[input.curve.length - 1];
@@ -137,14 +214,14 @@ export function buildResult(input: ResultInput): BacktestResult {
     config: configJson(input.config),
     dataKind: input.data.kind,
     symbols: input.data.symbols,
-    start: iso(first?.timestamp ?? 0),
-    end: iso(last?.timestamp ?? 0),
+    start: isoTime(first?.timestamp ?? 0),
+    end: isoTime(last?.timestamp ?? 0),
     metrics,
     finalCash: toPlain(input.finalCash),
-    equity: input.curve.map((p) => [p.timestamp, p.equity] as const),
-    trades: trips.map(roundTripToJson),
+    equity,
+    trades,
     fills,
-    denied: input.denied.map((d) => ({ ...d, time: iso(d.timestamp) })),
+    denied: input.denied.map((d) => ({ ...d, time: isoTime(d.timestamp) })),
     strategies: input.strategies,
     warnings: input.warnings,
     prices: priceSeries(input.data),
