@@ -57,7 +57,8 @@ function benchmarkPrices(data: LoadedData): Map<string, { first: number; last: n
   const out = new Map<string, { first: number; last: number }>();
   const see = (symbol: string, first: number, last: number): void => {
     const p = out.get(symbol);
-    out.set(symbol, { first: p?.first ?? first, last });
+    if (p === undefined) out.set(symbol, { first, last });
+    else p.last = last;
   };
   if (data.kind === 'bars') for (const b of data.bars) see(b.symbol, b.open, b.close);
   else

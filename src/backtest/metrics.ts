@@ -1,8 +1,8 @@
 // Performance metrics of a backtest, from its equity curve and its round trips. Pure functions (scanCurve may also
 // fill the result's equity pairs). Ratios and returns are floats (they are statistics, not ledger entries); PnL and
 // fees stay exact in the round trips they come from.
-import { isPositive, toNumber, toPlain, type Decimal } from '../core/decimal.ts';
-import { DecimalSum, type RoundTrip } from './round-trips.ts';
+import { divide, isPositive, toNumber, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
+import type { RoundTrip } from './round-trips.ts';
 
 export const YEAR_MS = 365 * 24 * 3_600_000;
 
@@ -234,22 +234,20 @@ export interface TradeStats {
 export function tradeStats(trips: readonly RoundTrip[]): TradeStats {
   let closed = 0;
   let wins = 0;
-  const won = new DecimalSum();
-  const lost = new DecimalSum();
+  let gross = ZERO;
+  let lostPnl = ZERO;
   for (const t of trips) {
     if (t.exitTime === undefined) continue;
     closed++;
     if (isPositive(t.pnl)) {
       wins++;
-      won.add(t.pnl);
-    } else lost.add(t.pnl);
+      gross = gross.plus(t.pnl);
+    } else lostPnl = lostPnl.plus(t.pnl);
   }
-  const gross = won.value();
-  const lostPnl = lost.value();
   const loss = lostPnl.neg();
   return {
     winRate: closed === 0 ? 0 : wins / closed,
-    profitFactor: !isPositive(loss) ? (isPositive(gross) ? null : 0) : toNumber(gross.div(loss)),
+    profitFactor: !isPositive(loss) ? (isPositive(gross) ? null : 0) : toNumber(divide(gross, loss)),
     tradeCount: closed,
     realizedPnl: gross.plus(lostPnl),
   };

@@ -1,23 +1,13 @@
 // The result of a backtest as plain JSON: config, metrics, equity curve, round trips, fills, denied orders and a
 // fingerprint (a hash of every fill) that regression tests pin. Decimals are plain strings, times ISO 8601.
 import { createHash } from 'node:crypto';
-import { toPlain, type Decimal } from '../core/decimal.ts';
+import { toPlain, ZERO, type Decimal } from '../core/decimal.ts';
 import type { StrategyStats } from '../strategies/runner.ts';
 import type { BacktestConfig } from './config.ts';
 import type { Bar } from '../model/market.ts';
 import type { LoadedData, TickEvent } from './data.ts';
 import { computeMetrics, scanCurve, type EquityPoint, type Metrics } from './metrics.ts';
-import {
-  DecimalSum,
-  isoTime,
-  plainText,
-  PLAIN_TEXT,
-  RoundTripBuilder,
-  roundTripToJson,
-  type AttributedFill,
-  type RoundTrip,
-  type TextFormat,
-} from './round-trips.ts';
+import { RoundTripBuilder, roundTripToJson, type AttributedFill, type RoundTrip } from './round-trips.ts';
 
 export interface DeniedOrder {
   readonly timestamp: number;
@@ -73,6 +63,8 @@ export interface ResultInput {
   readonly warnings: readonly string[];
 }
 
+const iso = (ms: number): string => new Date(ms).toISOString();
+
 function configJson(c: BacktestConfig): Record<string, unknown> {
   return {
     ...c,
@@ -81,57 +73,22 @@ function configJson(c: BacktestConfig): Record<string, unknown> {
     marketBuyCollar: toPlain(c.marketBuyCollar),
     ...(c.feeRate !== undefined && { feeRate: toPlain(c.feeRate) }),
     ...(c.budget !== undefined && { budget: toPlain(c.budget) }),
-    ...(c.from !== undefined && { from: isoTime(c.from) }),
-    ...(c.to !== undefined && { to: isoTime(c.to) }),
+    ...(c.from !== undefined && { from: iso(c.from) }),
+    ...(c.to !== undefined && { to: iso(c.to) }),
   };
 }
 
-export function fillToJson({ fill, strategyId }: AttributedFill, text: TextFormat = PLAIN_TEXT): FillJson {
+export function fillToJson({ fill, strategyId }: AttributedFill): FillJson {
   return {
-    time: text.time(fill.timestamp),
+    time: iso(fill.timestamp),
     symbol: fill.symbol,
     side: fill.side,
-    quantity: text.decimal(fill.quantity),
-    price: text.decimal(fill.price),
-    fee: text.decimal(fill.fee),
+    quantity: toPlain(fill.quantity),
+    price: toPlain(fill.price),
+    fee: toPlain(fill.fee),
     strategyId,
     clientOrderId: fill.clientOrderId,
   };
-}
-
-const RECENT = 8;
-
-/**
- * Remembers the text of the last few decimals and times it formatted. A trip closes a few fills after it opened,
- * and its quantity, prices and times are mostly those fills' own (the same objects), so they are formatted once.
- */
-class RecentText implements TextFormat {
-  private readonly decimals: Array<Decimal | undefined> = new Array<Decimal | undefined>(RECENT).fill(undefined);
-  private readonly decimalTexts: string[] = new Array<string>(RECENT).fill('');
-  private readonly times: number[] = new Array<number>(RECENT).fill(NaN);
-  private readonly timeTexts: string[] = new Array<string>(RECENT).fill('');
-  private nextDecimal = 0;
-  private nextTime = 0;
-
-  decimal(x: Decimal): string {
-    const i = this.decimals.indexOf(x);
-    if (i >= 0) return this.decimalTexts[i] as string;
-    const text = plainText(x);
-    this.decimals[this.nextDecimal] = x;
-    this.decimalTexts[this.nextDecimal] = text;
-    this.nextDecimal = (this.nextDecimal + 1) % RECENT;
-    return text;
-  }
-
-  time(ms: number): string {
-    const i = this.times.indexOf(ms);
-    if (i >= 0) return this.timeTexts[i] as string;
-    const text = isoTime(ms);
-    this.times[this.nextTime] = ms;
-    this.timeTexts[this.nextTime] = text;
-    this.nextTime = (this.nextTime + 1) % RECENT;
-    return text;
-  }
 }
 
 type Point = readonly [number, number];
@@ -179,24 +136,23 @@ export function buildResult(input: ResultInput): BacktestResult {
   // scattered in memory, and fetching them costs more than the arithmetic. Trips are formatted as they close, while
   // their fills are still in cache.
   const builder = new RoundTripBuilder();
-  const feeSum = new DecimalSum();
+  let fees = ZERO;
   const trips: RoundTrip[] = [];
   const trades: Array<Record<string, string | number | null>> = [];
   const fills = new Array<FillJson>(input.fills.length);
-  const text = new RecentText();
   for (let i = 0; i < input.fills.length; i++) {
     const attributed = input.fills[i] as AttributedFill;
-    fills[i] = fillToJson(attributed, text);
-    feeSum.add(attributed.fill.fee);
+    fills[i] = fillToJson(attributed);
+    fees = fees.plus(attributed.fill.fee);
     const closed = builder.add(attributed.fill, attributed.strategyId);
     if (closed !== undefined) {
       trips.push(closed);
-      trades.push(roundTripToJson(closed, text));
+      trades.push(roundTripToJson(closed));
     }
   }
   for (const t of builder.stillOpen()) {
     trips.push(t);
-    trades.push(roundTripToJson(t, text));
+    trades.push(roundTripToJson(t));
   }
   const equity = new Array<Point>(input.curve.length);
   const scan = scanCurve(input.curve, equity);
@@ -204,7 +160,7 @@ export function buildResult(input: ResultInput): BacktestResult {
     curve: input.curve,
     scan,
     trips,
-    fees: feeSum.value(),
+    fees,
     benchmark: input.benchmark,
   });
   const hash = createHash('sha256').update(JSON.stringify(fills)).digest('hex');
@@ -214,14 +170,14 @@ export function buildResult(input: ResultInput): BacktestResult {
     config: configJson(input.config),
     dataKind: input.data.kind,
     symbols: input.data.symbols,
-    start: isoTime(first?.timestamp ?? 0),
-    end: isoTime(last?.timestamp ?? 0),
+    start: iso(first?.timestamp ?? 0),
+    end: iso(last?.timestamp ?? 0),
     metrics,
     finalCash: toPlain(input.finalCash),
     equity,
     trades,
     fills,
-    denied: input.denied.map((d) => ({ ...d, time: isoTime(d.timestamp) })),
+    denied: input.denied.map((d) => ({ ...d, time: iso(d.timestamp) })),
     strategies: input.strategies,
     warnings: input.warnings,
     prices: priceSeries(input.data),

@@ -164,7 +164,12 @@ export class SimMarket {
 
   /** Notes a price without quoting it (a bar with no orders on it): the quote is built when an order arrives. */
   notePrice(symbol: string, price: number): void {
-    this.#last.set(symbol, { price, stale: true });
+    const last = this.#last.get(symbol);
+    if (last === undefined) this.#last.set(symbol, { price, stale: true });
+    else {
+      last.price = price;
+      last.stale = true;
+    }
   }
 
   /** Brings the venue's quote up to the latest path price before an order is placed against it. */

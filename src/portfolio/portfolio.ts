@@ -265,7 +265,7 @@ export class Portfolio {
 
   /** Equity as a float (cash + Σ marked positions). */
   equity(): number {
-    return this.#cashNumber + this.#account.value(this.#markOf).positionsValue;
+    return this.#cashNumber + this.#account.positionsValue(this.#markOf);
   }
 
   /** Equity computed exactly: cash + Σ quantity × mark, each mark as given (a float mark by its shortest text). */

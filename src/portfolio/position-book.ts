@@ -111,6 +111,17 @@ export class PositionBook {
     return { positionsValue, unrealizedPnl, grossExposure };
   }
 
+  /** Σ quantity × mark alone: what equity needs on every bar, without building a valuation. */
+  positionsValue(markOf: MarkLookup): number {
+    let total = 0;
+    for (const e of this.#entries.values()) {
+      if (e.quantity === 0) continue;
+      const mark = markOf(e.position.symbol);
+      total += mark === undefined ? e.costBasis : e.quantity * mark;
+    }
+    return total;
+  }
+
   /** Exact Σ quantity × mark (a position with no mark is valued at its cost). */
   exactPositionsValue(markOf: (symbol: string) => Decimal | undefined): Decimal {
     let total = ZERO;
