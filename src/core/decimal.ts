@@ -72,7 +72,8 @@ export function dec(value: DecimalInput): Decimal {
   else if (typeof value === 'number') {
     if (!Number.isFinite(value))
       throw new ValidationError(`not a finite decimal: ${String(value)}`, { value: String(value) });
-    text = String(value);
+    // A finite number's shortest text is always a valid decimal (big.js reads its exponent form too).
+    return new DecimalCtor(String(value));
   } else if (typeof value === 'bigint') text = value.toString();
   else if (isLosslessNumber(value)) text = value.value;
   else throw new ValidationError(`not a decimal: ${String(value)}`, { value: String(value) });

@@ -1,6 +1,6 @@
 // Model orders and fills ↔ the store's records. Fills are the truth for what was filled: an order loaded from the
 // store takes its filled quantity, notional and fees from its recorded fills.
-import { divide, sumDec, tryDec, ZERO } from '../core/decimal.ts';
+import { divide, sumDec, tryDec, ZERO, type Decimal } from '../core/decimal.ts';
 import { isTerminalStatus } from '../model/order.ts';
 import type { Fill } from '../model/fill.ts';
 import type { Order } from '../model/order.ts';
@@ -107,13 +107,16 @@ export function orderFromRecord(record: OrderRecord, fills: readonly FillRecord[
   };
 }
 
+/** An order's zero amounts (before its first fill) are the shared ZERO: no text to build for them. */
+const plain = (x: Decimal): string => (x === ZERO ? '0' : x.toFixed());
+
 /** A small journal payload: enough to read the journal without the order table. */
 export function journalPayload(order: Order, fill?: Fill): JsonValue {
   return {
     venueOrderId: order.id ?? null,
     status: order.status,
-    filledQuantity: order.filledQuantity.toFixed(),
-    fees: order.fees.toFixed(),
+    filledQuantity: plain(order.filledQuantity),
+    fees: plain(order.fees),
     ...(fill && {
       fill: { id: fill.id, quantity: fill.quantity.toFixed(), price: fill.price.toFixed(), fee: fill.fee.toFixed() },
     }),
