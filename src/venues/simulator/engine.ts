@@ -282,6 +282,10 @@ export class MatchingEngine {
     const quote = this.#quote(symbol);
     if (pair === undefined) throw notFound();
     const touch = this.#touch(quote, side, version);
+    const mode = side === 'buy' ? 'up' : 'down';
+    // No slippage configured (backtests by default): the touch itself, without the size arithmetic.
+    if (this.#fill.slippageBps === 0 || this.#fill.maxSlippageBps === 0)
+      return roundToIncrement(touch, pair.quoteIncrement, mode);
     const size = side === 'buy' ? quote.askSize : quote.bidSize;
     const bps = Math.min(
       this.#fill.maxSlippageBps,
@@ -289,7 +293,7 @@ export class MatchingEngine {
     );
     const factor = dec(bps.toFixed(6)).times(BASIS_POINT);
     const price = side === 'buy' ? touch.times(factor.plus(ONE)) : touch.times(ONE.minus(factor));
-    return roundToIncrement(price, pair.quoteIncrement, side === 'buy' ? 'up' : 'down');
+    return roundToIncrement(price, pair.quoteIncrement, mode);
   }
 
   #match(order: SimOrder, quote: SimQuote, now: number): void {
