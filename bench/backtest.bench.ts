@@ -76,6 +76,8 @@ async function benchFile(label: string, file: string): Promise<void> {
   // fraction 0.3: with the default 5% stop an entry risks 1.5% of equity, inside max_position_risk (2%).
   const risked = await timed(data, file, { fraction: 0.3 }, withRisk);
   line(`trend 12/26 EMA (30%) + RiskEngine (defaults), ${label}`, bars, risked);
+  // A slower crossover trades less: the figure between the two.
+  line(`trend 50/200 EMA, ${label}`, bars, await timed(data, file, { fast: 50, slow: 200 }));
   // The bar path alone: averages too slow to cross more than a few times.
   const quiet = await timed(data, file, { fast: 1000, slow: 5000 });
   line(`bar path (EMA 1000/5000, ~no orders), ${label}`, bars, quiet);
