@@ -37,6 +37,7 @@ const IsoDate = z.string().transform((s, ctx) => {
 const DecimalFlag = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal like 10000 or 0.001');
 const IntFlag = z.coerce.number().int().min(0);
 const BpsFlag = z.coerce.number().min(0).max(10_000);
+const ShareFlag = z.coerce.number().gt(0).max(1);
 
 export const BacktestFlagsSchema = z.object({
   strategy: z.string().min(1),
@@ -52,6 +53,7 @@ export const BacktestFlagsSchema = z.object({
   feeRate: DecimalFlag.optional(),
   spreadBps: BpsFlag.optional(),
   slippageBps: BpsFlag.optional(),
+  participation: ShareFlag.optional(),
   latencyMs: IntFlag.optional(),
   budget: DecimalFlag.optional(),
   seed: z.coerce.number().int().default(1),
@@ -123,6 +125,7 @@ export function backtestConfigFromFlags(raw: BacktestFlags): ParsedBacktestFlags
     ...(f.feeRate !== undefined && { feeRate: f.feeRate }),
     ...(f.spreadBps !== undefined && { spreadBps: f.spreadBps }),
     ...(f.slippageBps !== undefined && { slippageBps: f.slippageBps }),
+    ...(f.participation !== undefined && { participation: f.participation }),
     ...(f.latencyMs !== undefined && { latencyMs: f.latencyMs }),
     ...(f.budget !== undefined && { budget: f.budget }),
     seed: f.seed,

@@ -38,6 +38,12 @@ export const BacktestConfigSchema = z.object({
   spreadBps: z.number().min(0).max(10_000).default(0),
   /** Extra price concession on market orders (and triggered stops), in basis points. */
   slippageBps: z.number().min(0).max(10_000).default(0),
+  /**
+   * Tick data with quoted sizes: a resting limit order takes at most this share of the size quoted at the touch per
+   * quote (0.5 = half), so a large order fills over several quotes. Unset: a limit order fills whole once it is
+   * marketable (bar data always fills whole: bars carry no quoted size).
+   */
+  participation: z.number().gt(0).max(1).optional(),
   /** Orders reach the venue (and cancels take effect) this long after they are sent, in simulated ms. */
   latencyMs: z.number().int().min(0).default(0),
   /** Market buys hold back this much more buying power than the price implies (as on the venue). */

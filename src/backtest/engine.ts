@@ -230,7 +230,7 @@ async function replayTicks(
     advance(w.clock, at);
     if (tick.kind === 'quote') {
       const q = tick.value;
-      w.market.setQuote(q.symbol, q.bid, q.ask);
+      w.market.setQuote(q.symbol, q.bid, q.ask, q.bidSize, q.askSize);
       await sync(w);
       w.cache.updateQuote(q);
       w.portfolio.onQuote(q);

@@ -32,6 +32,8 @@ export interface SimMarketOptions {
   readonly fees: { readonly flat: Decimal } | { readonly tiers: readonly FeeTier[] };
   readonly spreadBps: number;
   readonly slippageBps: number;
+  /** Share of the quoted size a limit order may take per quote (tick data with sizes); unset: whole fills. */
+  readonly participation?: number;
   readonly latencyMs: number;
   readonly marketBuyCollar: Decimal;
 }
@@ -93,7 +95,7 @@ export class SimMarket {
         fillDelayMs: options.latencyMs + 1,
         slippageBps: options.slippageBps,
         maxSlippageBps: options.slippageBps,
-        participation: WHOLE_FILL_PARTICIPATION,
+        participation: options.participation ?? WHOLE_FILL_PARTICIPATION,
         marketBuyCollar: options.marketBuyCollar,
       },
       cancelDelayMs: options.latencyMs,
@@ -208,14 +210,31 @@ export class SimMarket {
     );
   }
 
-  /** A real best bid/ask (tick data). */
-  setQuote(symbol: string, bid: number, ask: number): void {
+  /**
+   * A real best bid/ask (tick data). Its sizes bound limit fills when a participation is set; otherwise they do not
+   * matter (orders fill whole) and the quote carries the asset increment.
+   */
+  setQuote(symbol: string, bid: number, ask: number, bidSize?: number, askSize?: number): void {
     this.#last.set(symbol, { price: (bid + ask) / 2, stale: false });
     const pair = this.#pair(symbol);
     const b = roundToIncrement(dec(bid), pair.quoteIncrement, 'down');
     const a = roundToIncrement(dec(ask), pair.quoteIncrement, 'up');
-    this.engine.market.setQuote(symbol, b.gt(ZERO) ? b : pair.quoteIncrement, a, pair.assetIncrement);
+    const sized = this.#options.participation !== undefined;
+    this.engine.market.setQuote(
+      symbol,
+      b.gt(ZERO) ? b : pair.quoteIncrement,
+      a,
+      sized ? this.#size(pair, bidSize) : pair.assetIncrement,
+      sized ? this.#size(pair, askSize) : pair.assetIncrement,
+    );
     this.engine.process();
+  }
+
+  /** A quoted size as the venue's decimal: rounded down to the pair's increment, at least one increment. */
+  #size(pair: SimPair, size: number | undefined): Decimal {
+    if (size === undefined || !(size > 0)) return pair.assetIncrement;
+    const rounded = roundToIncrement(dec(size), pair.assetIncrement, 'down');
+    return isPositive(rounded) ? rounded : pair.assetIncrement;
   }
 
   /** Processes what is due now (settled cancels) without a new quote. */

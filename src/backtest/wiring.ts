@@ -114,6 +114,7 @@ export async function wire(config: BacktestConfig, data: LoadedData, options: Ba
     fees: config.feeRate !== undefined ? { flat: config.feeRate } : { tiers: DEFAULT_FEE_TIERS },
     spreadBps: config.spreadBps,
     slippageBps: config.slippageBps,
+    ...(config.participation !== undefined && { participation: config.participation }),
     latencyMs: config.latencyMs,
     marketBuyCollar: config.marketBuyCollar,
   });

@@ -38,6 +38,9 @@ describe('backtest flags', () => {
     expect(() => backtestConfigFromFlags({ strategy: 'x', feeRate: 'abc' })).toThrow(/--fee-rate "abc"/);
     expect(() => backtestConfigFromFlags({ strategy: 'x', param: ['novalue'] })).toThrow(ConfigError);
     expect(() => backtestConfigFromFlags({ strategy: 'x', holdings: ['BTC=1'] })).toThrow(/--holdings/);
+    expect(() => backtestConfigFromFlags({ strategy: 'x', participation: '0' })).toThrow(/--participation "0"/);
+    expect(() => backtestConfigFromFlags({ strategy: 'x', participation: '1.5' })).toThrow(/--participation "1.5"/);
+    expect(backtestConfigFromFlags({ strategy: 'x', participation: '0.25' }).config.participation).toBe(0.25);
     expect(backtestConfigFromFlags({ strategy: 'x', holdings: ['BTC-USD=0.5'] }).config.holdings).toEqual({
       'BTC-USD': '0.5',
     });

@@ -16,11 +16,17 @@ const QUOTES = [
   [101, 101.1],
 ] as const;
 
-async function run(script: Map<number, QuoteAction>) {
+async function run(script: Map<number, QuoteAction>, participation?: number) {
   const file = writeQuotes(dir.dir, QUOTES);
   const strategy = new QuoteScripted(script);
   const result = await runBacktest(
-    { strategy: 'scripted', data: [file], cash: '10000', feeRate: '0' },
+    {
+      strategy: 'scripted',
+      data: [file],
+      cash: '10000',
+      feeRate: '0',
+      ...(participation !== undefined && { participation }),
+    },
     { createStrategy: factoryOf(strategy) },
   );
   return { strategy, result };
@@ -41,6 +47,19 @@ describe('quote-driven fills on tick data', () => {
       new Map([[0, (ctx) => ctx.orders.limit('BTC-USD', 'buy', '1', '99.6', { reason: 'dip' })]]),
     );
     expect(strategy.fills.map((f) => `${f.price.toFixed()}@${f.timestamp - T0}`)).toEqual(['99.5@2000']);
+  });
+
+  it('with a participation, a limit order takes that share of the quoted size per quote', async () => {
+    // Every quote shows 2.5 at the ask: half of it is 1.25 per quote, so a buy of 2 fills over two quotes.
+    const buy: QuoteAction = (ctx) => ctx.orders.limit('BTC-USD', 'buy', '2', '99.6', { reason: 'dip' });
+    const { strategy } = await run(new Map([[0, buy]]), 0.5);
+    expect(strategy.fills.map((f) => `${f.quantity.toFixed()}@${f.price.toFixed()}@${f.timestamp - T0}`)).toEqual([
+      '1.25@99.5@2000',
+      '0.75@99.1@3000',
+    ]);
+    // Without one, the order fills whole on the first quote that reaches it.
+    const whole = await run(new Map([[0, buy]]));
+    expect(whole.strategy.fills.map((f) => `${f.quantity.toFixed()}@${f.price.toFixed()}`)).toEqual(['2@99.5']);
   });
 
   it('fills a sell limit at the bid once the bid reaches it', async () => {

@@ -101,6 +101,10 @@ export function register(program: Command): void {
     .option('--fee-rate <ratio>', "flat fee ratio per fill, e.g. 0.001 (default: Robinhood's tiers by 30-day volume)")
     .option('--spread-bps <bps>', 'full spread around the price path (default 0)')
     .option('--slippage-bps <bps>', 'slippage on market orders (default 0)')
+    .option(
+      '--participation <share>',
+      'tick data: a limit order takes at most this share (0-1] of the quoted size per quote (default: fills whole)',
+    )
     .option('--latency-ms <ms>', 'orders reach the venue this long after they are sent (default 0)')
     .option('--budget <usd>', "the strategy's budget (default: none of its own)")
     .option('--seed <n>', 'seed for ids (same inputs and seed → identical trades)', '1')

@@ -127,6 +127,7 @@ export function register(program: Command): void {
     .option('--fee-rate <ratio>', "flat fee ratio (default: Robinhood's tiers)")
     .option('--spread-bps <bps>', 'full spread around the price path')
     .option('--slippage-bps <bps>', 'slippage on market orders')
+    .option('--participation <share>', 'tick data: share of the quoted size a limit order takes per quote')
     .option('--latency-ms <ms>', 'order latency in simulated ms')
     .option('--seed <n>', 'seed for runs and --random draws', '1')
     .option('--top <n>', 'print the n best', '10')

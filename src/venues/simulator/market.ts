@@ -120,8 +120,17 @@ export class MarketState {
     return state.quote;
   }
 
-  /** Sets an exact quote by hand (may be crossed). Stops replay for the symbol. */
-  setQuote(symbol: string, bid: Decimal | string, ask: Decimal | string, size?: Decimal | string): SimQuote {
+  /**
+   * Sets an exact quote by hand (may be crossed). Stops replay for the symbol. `size` is both sides' size unless
+   * `askSize` gives the ask's own; without `size`, both sides keep the current ask size.
+   */
+  setQuote(
+    symbol: string,
+    bid: Decimal | string,
+    ask: Decimal | string,
+    size?: Decimal | string,
+    askSize?: Decimal | string,
+  ): SimQuote {
     const state = this.#require(symbol);
     delete state.source;
     const b = dec(bid);
@@ -134,7 +143,7 @@ export class MarketState {
       ask: a,
       mid: b === a ? b : b.plus(a).times(HALF),
       bidSize: sz,
-      askSize: sz,
+      askSize: askSize === undefined ? sz : dec(askSize),
       seq: ++this.#seq,
     };
     return state.quote;
