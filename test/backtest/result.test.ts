@@ -1,5 +1,5 @@
-// buildResult walks the fills and the curve once, formats trips as they close and reuses their fills' text: it must
-// give what the plain composition of the parts gives.
+// buildResult walks the fills and the curve once and formats trips as they close: it must give what the plain
+// composition of the parts gives.
 import { describe, expect, it } from 'vitest';
 import { parseBacktestConfig } from '../../src/backtest/config.ts';
 import type { LoadedData } from '../../src/backtest/data.ts';

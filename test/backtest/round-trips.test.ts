@@ -122,8 +122,8 @@ describe('roundTrips', () => {
     }
   });
 
-  it('an average of one price is that price, even with more places than a division keeps', () => {
-    const price = `1.${'3'.repeat(45)}`; // beyond the 40 places of big.js division: the division's rounding applies
+  it('an average is rounded as big.js division rounds it, even for a price with more places than it keeps', () => {
+    const price = `1.${'3'.repeat(45)}`; // beyond the 40 places of a division: the division's rounding applies
     const fills = [
       {
         fill: createFill({
