@@ -58,6 +58,34 @@ export async function run(): Promise<void> {
       timeInForce: 'gtc',
     });
   await measure('simulator: quote update, 1000 resting limits', 5_000, () => resting.step(1));
+
+  // A paper session's status poll after ~100,000 finished orders: the orders updated in the last 5 s.
+  let clock = 1_700_000_000_000;
+  const pairs = defaultPairs();
+  const long = new MatchingEngine({
+    pairs,
+    market: new MarketState(pairs, DEFAULT_PRICES, createRandom(3)),
+    now: () => clock,
+    random: createRandom(4),
+  });
+  long.addAccount({ accountNumber: '1', buyingPower: '1000000000000', holdings: { BTC: '1000000' } });
+  for (let i = 0; i < 100_000; i++) {
+    clock += 1000;
+    long.placeOrder('1', 2, {
+      symbol: 'BTC-USD',
+      clientOrderId: id(),
+      side: i % 2 === 0 ? 'buy' : 'sell',
+      type: 'market',
+      assetQuantity: dec('0.001'),
+    });
+    long.process();
+  }
+  await measure('simulator: orders updated in the last 5 s, of 100k (change log)', 2_000, () =>
+    long.ordersUpdatedSince('1', clock - 5000),
+  );
+  await measure('simulator: the same by scanning every order', 50, () =>
+    long.orders('1').filter((o) => o.updatedAt >= clock - 5000),
+  );
   await measure('simulator: quote update, no orders', 50_000, () => engine.step(1));
 
   const credential = generateCredential();

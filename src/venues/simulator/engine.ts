@@ -26,6 +26,7 @@ import {
   type NewAccount,
   type SimAccount,
 } from './ledger.ts';
+import { ChangeLog } from './change-log.ts';
 import type { MarketState, SimQuote } from './market.ts';
 import { isTerminal, remainingQuantity, type ApiVersion, type OrderRequest, type SimOrder } from './order.ts';
 import { checkMinAmount, checkPairTradable, checkPrices, expiryTime, resolveQuantity } from './order-rules.ts';
@@ -87,6 +88,8 @@ export class MatchingEngine {
   readonly #open = new Map<string, SimOrder>();
   readonly #byClientId = new Map<string, SimOrder>();
   readonly #fingerprints = new Map<string, string>();
+  /** Every order change in time order: a poll for "updated since" reads only the recent ones. */
+  readonly #changes = new ChangeLog<SimOrder>();
   readonly #now: () => number;
   readonly #random: Random;
   readonly #fill: FillModel;
@@ -164,6 +167,13 @@ export class MatchingEngine {
     return all.reverse();
   }
 
+  /** Orders of one account updated at or after `since`, newest first: `orders(account)` filtered, read from the log. */
+  ordersUpdatedSince(accountNumber: string, since: number): SimOrder[] {
+    const changed = this.#changes.since(since);
+    if (changed === undefined) return this.orders(accountNumber).filter((o) => o.updatedAt >= since);
+    return changed.filter((o) => o.accountNumber === accountNumber).sort((a, b) => b.seq - a.seq);
+  }
+
   placeOrder(accountNumber: string, version: ApiVersion, request: OrderRequest, fingerprint = ''): PlaceResult {
     this.process();
     const account = this.#requireAccount(accountNumber);
@@ -230,6 +240,7 @@ export class MatchingEngine {
     account.reservedCash = account.reservedCash.plus(reservedCash);
     adjustReservedAsset(account, pair.assetCode, reservedAsset);
     this.#orders.set(order.id, order);
+    this.#changes.record(order);
     this.#open.set(order.id, order);
     this.#byClientId.set(dupKey, order);
     this.#fingerprints.set(dupKey, fingerprint);
@@ -353,6 +364,7 @@ export class MatchingEngine {
     order.filledNotional = order.filledNotional.plus(notional);
     order.feeCharged = order.feeCharged.plus(fee);
     order.updatedAt = now;
+    this.#changes.record(order);
     if (order.filledQuantity.gte(order.quantity)) this.#finish(order, 'filled', now);
     else order.state = 'partially_filled';
   }
@@ -365,6 +377,7 @@ export class MatchingEngine {
     order.reservedAsset = ZERO;
     order.state = state;
     order.updatedAt = now;
+    this.#changes.record(order);
     this.#open.delete(order.id);
   }
 
@@ -395,6 +408,7 @@ export class MatchingEngine {
     this.#accounts.clear();
     this.#volume.clear();
     this.#orders.clear();
+    this.#changes.clear();
     this.#open.clear();
     this.#byClientId.clear();
     this.#fingerprints.clear();

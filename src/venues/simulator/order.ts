@@ -45,6 +45,7 @@ export interface SimOrder {
   readonly createdAt: number;
   readonly expiresAt?: number;
   state: SimOrderState;
+  /** Changed only by the engine, which records every change in its change log (polls read it). */
   updatedAt: number;
   readonly executions: SimExecution[];
   filledQuantity: Decimal;

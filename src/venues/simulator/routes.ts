@@ -163,7 +163,11 @@ function listOrders(ctx: RouteContext): RouteResponse {
     (type === undefined || o.request.type === type) &&
     (symbols.length === 0 || symbols.includes(o.request.symbol)) &&
     (id === null || id === '' || o.id === id.toLowerCase());
-  const orders = ctx.engine.orders(ctx.account.accountNumber).filter(matches);
+  const account = ctx.account.accountNumber;
+  // A poll for recent changes reads the engine's change log, not every order the account ever placed.
+  const candidates =
+    updatedStart === undefined ? ctx.engine.orders(account) : ctx.engine.ordersUpdatedSince(account, updatedStart);
+  const orders = candidates.filter(matches);
   return page(
     ctx,
     orders,

@@ -172,8 +172,11 @@ export class SimulatedVenue implements VenuePort {
   listOrders(query: VenueOrderQuery = {}): Promise<VenueOrderReport[]> {
     this.engine.process();
     const states = query.states === undefined ? undefined : new Set(query.states);
-    const out = this.engine
-      .orders(this.#account)
+    const candidates =
+      query.updatedSince === undefined
+        ? this.engine.orders(this.#account)
+        : this.engine.ordersUpdatedSince(this.#account, query.updatedSince);
+    const out = candidates
       .filter(
         (o) =>
           (query.updatedSince === undefined || o.updatedAt >= query.updatedSince) &&
