@@ -91,6 +91,22 @@ function sync(w: Wiring): Promise<void> | undefined {
   })();
 }
 
+/**
+ * After a tick: pending work finishes, the venue processes what is due and its reports reach the engine. Undefined
+ * when none of it involves a promise (most quotes): an await costs a turn of the event loop.
+ */
+function afterTick(w: Wiring): Promise<void> | undefined {
+  const settled = settle(w);
+  if (settled !== undefined) {
+    return settled.then(() => {
+      w.market.process();
+      return sync(w);
+    });
+  }
+  w.market.process();
+  return sync(w);
+}
+
 function advance(clock: SimulatedClock, to: number): void {
   if (to > clock.now()) clock.advanceTo(to);
 }
@@ -231,7 +247,8 @@ async function replayTicks(
     if (tick.kind === 'quote') {
       const q = tick.value;
       w.market.setQuote(q.symbol, q.bid, q.ask, q.bidSize, q.askSize);
-      await sync(w);
+      const synced = sync(w);
+      if (synced !== undefined) await synced;
       w.cache.updateQuote(q);
       w.portfolio.onQuote(q);
       w.risk.updateEquity?.(w.portfolio.equity(), q.timestamp);
@@ -245,7 +262,8 @@ async function replayTicks(
       const tr = tick.value;
       w.market.setMid(tr.symbol, tr.price);
       w.market.process();
-      await sync(w);
+      const synced = sync(w);
+      if (synced !== undefined) await synced;
       w.cache.updateTrade(tr);
       w.portfolio.mark(tr.symbol, tr.price, at);
       if (w.stops !== undefined) {
@@ -261,9 +279,8 @@ async function replayTicks(
       const p = w.runner.onTrade(tr);
       if (p !== undefined) await p;
     }
-    await settle(w);
-    w.market.process();
-    await sync(w);
+    const done = afterTick(w);
+    if (done !== undefined) await done;
     const b = Math.floor(at / config.equityIntervalMs);
     if (b !== bucket || i === ticks.length - 1) {
       bucket = b;

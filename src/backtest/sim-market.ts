@@ -74,6 +74,9 @@ export class SimMarket {
   readonly #volume: Array<{ at: number; notional: Decimal }> = [];
   #volumeTotal = ZERO;
   #placed = 0;
+  /** The last tick quote's prices per symbol, as numbers and as the venue's decimals: a best bid/ask feed repeats
+   * one side far more often than it moves both, and a repeated price needs no new decimal. */
+  readonly #lastTick = new Map<string, { bid: number; ask: number; b: Decimal; a: Decimal }>();
   /** Latest path price per symbol, and whether the venue's quote still lags it (quotes are set lazily). */
   readonly #last = new Map<string, { price: number; stale: boolean }>();
 
@@ -217,8 +220,16 @@ export class SimMarket {
   setQuote(symbol: string, bid: number, ask: number, bidSize?: number, askSize?: number): void {
     this.#last.set(symbol, { price: (bid + ask) / 2, stale: false });
     const pair = this.#pair(symbol);
-    const b = roundToIncrement(dec(bid), pair.quoteIncrement, 'down');
-    const a = roundToIncrement(dec(ask), pair.quoteIncrement, 'up');
+    const last = this.#lastTick.get(symbol);
+    const b = last?.bid === bid ? last.b : roundToIncrement(dec(bid), pair.quoteIncrement, 'down');
+    const a = last?.ask === ask ? last.a : roundToIncrement(dec(ask), pair.quoteIncrement, 'up');
+    if (last === undefined) this.#lastTick.set(symbol, { bid, ask, b, a });
+    else {
+      last.bid = bid;
+      last.ask = ask;
+      last.b = b;
+      last.a = a;
+    }
     const sized = this.#options.participation !== undefined;
     this.engine.market.setQuote(
       symbol,

@@ -136,12 +136,14 @@ export class MarketState {
     const b = dec(bid);
     const a = dec(ask);
     const sz = size === undefined ? state.quote.askSize : dec(size);
+    const previous = state.quote;
     state.quote = {
       symbol,
-      marketTime: state.quote.marketTime,
+      marketTime: previous.marketTime,
       bid: b,
       ask: a,
-      mid: b === a ? b : b.plus(a).times(HALF),
+      // The same bid and ask objects as before (a feed repeating its prices): the same mid.
+      mid: b === a ? b : b === previous.bid && a === previous.ask ? previous.mid : b.plus(a).times(HALF),
       bidSize: sz,
       askSize: askSize === undefined ? sz : dec(askSize),
       seq: ++this.#seq,
