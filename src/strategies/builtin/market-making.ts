@@ -58,6 +58,8 @@ export const MarketMakingParamsSchema = z
 export type MarketMakingParams = z.output<typeof MarketMakingParamsSchema>;
 export type MarketMakingParamsInput = z.input<typeof MarketMakingParamsSchema>;
 
+const NONE: readonly string[] = [];
+
 interface Book {
   bid?: string;
   ask?: string;
@@ -90,11 +92,14 @@ export class MarketMakingStrategy extends Strategy<MarketMakingParams> {
     const b = this.#book(quote.symbol);
     const mid = (quote.bid + quote.ask) / 2;
     const now = this.ctx.clock.now();
-    const farHanging = [...b.hanging].filter((id) => {
-      const o = this.#working(id);
-      if (o === undefined) b.hanging.delete(id);
-      return o?.limitPrice !== undefined && Math.abs(toNumber(o.limitPrice) / mid - 1) > p.hangingMaxDistance;
-    });
+    const farHanging =
+      b.hanging.size === 0
+        ? NONE
+        : [...b.hanging].filter((id) => {
+            const o = this.#working(id);
+            if (o === undefined) b.hanging.delete(id);
+            return o?.limitPrice !== undefined && Math.abs(toNumber(o.limitPrice) / mid - 1) > p.hangingMaxDistance;
+          });
     const stale =
       b.quotedMid === undefined ||
       Math.abs(mid / b.quotedMid - 1) > p.refreshThreshold ||
@@ -108,7 +113,7 @@ export class MarketMakingStrategy extends Strategy<MarketMakingParams> {
     return this.ctx.orders.open().find((o) => o.clientOrderId === clientOrderId);
   }
 
-  async #requote(quote: Quote, mid: number, b: Book, farHanging: string[], stale: boolean): Promise<void> {
+  async #requote(quote: Quote, mid: number, b: Book, farHanging: readonly string[], stale: boolean): Promise<void> {
     const p = this.params;
     for (const id of farHanging) {
       b.hanging.delete(id);

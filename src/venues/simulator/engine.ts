@@ -315,14 +315,16 @@ export class MatchingEngine {
       if (!crossed) return;
       order.triggered = true;
     }
-    const remaining = remainingQuantity(order);
     if (request.limitPrice === undefined) {
+      const remaining = remainingQuantity(order);
       this.#applyFill(order, this.marketPrice(request.symbol, request.side, remaining, order.version), remaining, now);
       return;
     }
     const touch = this.#touch(quote, request.side, order.version);
     const marketable = request.side === 'buy' ? touch.lte(request.limitPrice) : touch.gte(request.limitPrice);
+    // A resting limit is checked on every quote; what is left of it matters only once it can fill.
     if (!marketable) return;
+    const remaining = remainingQuantity(order);
     const pair = this.pairs.get(request.symbol);
     const increment = pair?.assetIncrement ?? dec('0.00000001');
     const size = request.side === 'buy' ? quote.askSize : quote.bidSize;
