@@ -2,7 +2,7 @@
 // through the venue port, and drives the order through the model's transition table from the venue's reports
 // (submit answers, polling, cancels, reconciliation). Every change is written to the store with its cause before it
 // is published on the bus. Time comes only from the injected clock.
-import type { Clock, TimerHandle } from '../core/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { IdGenerator } from '../core/ids.ts';
 import { orderEventFields } from '../model/events.ts';
@@ -13,7 +13,6 @@ import type { JsonValue, Store } from '../persistence/store.ts';
 import { VenueOrderRejected, type VenueOrderReport, type VenuePort } from '../venues/venue-port.ts';
 import { applyVenueReport, type ApplyResult, type OrderChangeEvent, type ReportStep } from './apply-report.ts';
 import {
-  alreadySeen,
   fillToRecord,
   journalPayload,
   orderFromRecord,
@@ -23,6 +22,7 @@ import {
   venueRequest,
 } from './order-records.ts';
 import { PendingCancelJournal } from './pending-cancels.ts';
+import { StatusPoller } from './status-poller.ts';
 import { OrderRegistry, type PendingCancel, type Tracked } from './order-registry.ts';
 import { prepareOrder } from './prepare-order.ts';
 import {
@@ -74,9 +74,6 @@ export class ExecutionEngine {
   readonly #ids: IdGenerator;
   readonly #log: ExecutionLogger;
   readonly #account: string;
-  readonly #pollIntervalMs: number;
-  readonly #pollMarginMs: number;
-  readonly #cancelCheckMs: number;
   readonly #isReducing: (request: OrderRequest) => boolean;
   readonly #orders: OrderRegistry;
   readonly #inFlight = new Set<string>();
@@ -84,9 +81,7 @@ export class ExecutionEngine {
   #pairs = new Map<string, TradingPair>();
   #state: ExecutionState = 'RUNNING';
   #stateReason = 'started';
-  #pollTimer: TimerHandle | undefined;
-  #polling = false;
-  #lastPollAt: number | undefined;
+  readonly #poller: StatusPoller;
   #refusals = 0;
   readonly #cancels: PendingCancelJournal;
   /** Cancels between their request and their send (saving the pending cancel comes first). */
@@ -100,12 +95,25 @@ export class ExecutionEngine {
     this.#ids = options.ids;
     this.#log = options.logger ?? SILENT_LOGGER;
     this.#account = options.accountNumber;
-    this.#pollIntervalMs = options.pollIntervalMs ?? 2000;
-    this.#pollMarginMs = options.pollMarginMs ?? 5000;
-    this.#cancelCheckMs = options.cancelCheckMs ?? 3000;
     this.#isReducing = options.isReducing ?? ((r) => r.side === 'sell');
     this.#cancels = new PendingCancelJournal(this.#store, this.#clock, this.#log);
     this.#orders = new OrderRegistry(options.finishedRetentionMs ?? 86_400_000);
+    this.#poller = new StatusPoller(
+      {
+        venue: this.#venue,
+        clock: this.#clock,
+        log: this.#log,
+        orders: this.#orders,
+        isInFlight: (cid) => this.#inFlight.has(cid),
+        applyReport: (report, cause) => this.applyReport(report, cause),
+        sendCancel: (tracked) => this.#sendCancel(tracked),
+      },
+      {
+        intervalMs: options.pollIntervalMs ?? 2000,
+        marginMs: options.pollMarginMs ?? 5000,
+        cancelCheckMs: options.cancelCheckMs ?? 3000,
+      },
+    );
   }
 
   get venue(): VenuePort {
@@ -175,17 +183,13 @@ export class ExecutionEngine {
     this.#pairs = new Map((await this.#venue.getTradingPairs()).map((p) => [p.symbol, p]));
   }
 
-  /** Starts status polling on the clock. */
+  /** Starts status polling on the clock (status-poller.ts). */
   startPolling(): void {
-    if (this.#pollTimer !== undefined) return;
-    this.#pollTimer = this.#clock.setInterval(this.#pollIntervalMs, () => {
-      this.pollOnce().catch((err: unknown) => this.#log.error({ err: errorMessage(err) }, 'poll failed'));
-    });
+    this.#poller.start();
   }
 
   stop(): void {
-    if (this.#pollTimer !== undefined) this.#clock.cancel(this.#pollTimer);
-    this.#pollTimer = undefined;
+    this.#poller.stop();
     for (const t of this.#orders.open()) if (t.timer !== undefined) this.#clock.cancel(t.timer);
   }
 
@@ -421,43 +425,8 @@ export class ExecutionEngine {
   // ---- polling ----
 
   /** One status poll: a single orders-list request for everything updated since the last poll, plus look-ups by id. */
-  async pollOnce(): Promise<void> {
-    if (this.#polling) return;
-    this.#polling = true;
-    try {
-      const startedAt = this.#clock.now();
-      const working = [...this.#orders.open()].filter(
-        (t) =>
-          isWorkingStatus(t.order.status) && t.order.id !== undefined && !this.#inFlight.has(t.order.clientOrderId),
-      );
-      if (working.length > 0) {
-        const since = (this.#lastPollAt ?? Math.min(...working.map((t) => t.order.createdAt))) - this.#pollMarginMs;
-        const reports = await this.#venue.listOrders({ updatedSince: since });
-        for (const report of reports) {
-          const t = this.#orders.find(report);
-          if (t === undefined || this.#inFlight.has(t.order.clientOrderId) || alreadySeen(t, report)) continue;
-          await this.applyReport(report, 'poll');
-        }
-      }
-      this.#lastPollAt = startedAt;
-      await this.#checkPendingCancels();
-    } finally {
-      this.#polling = false;
-    }
-  }
-
-  async #checkPendingCancels(): Promise<void> {
-    const now = this.#clock.now();
-    for (const t of [...this.#orders.open()]) {
-      const pending = t.pendingCancel;
-      if (pending === undefined || !isWorkingStatus(t.order.status) || t.order.id === undefined) continue;
-      if (pending.sentAt === undefined) {
-        await this.#sendCancel(t);
-      } else if (now - pending.sentAt >= this.#cancelCheckMs) {
-        const report = await this.#venue.getOrder(t.order.id);
-        if (report !== undefined) await this.applyReport(report, 'cancel check');
-      }
-    }
+  pollOnce(): Promise<void> {
+    return this.#poller.pollOnce();
   }
 
   // ---- applying venue truth (polls, reconciliation) ----
