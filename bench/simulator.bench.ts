@@ -36,16 +36,18 @@ export async function run(): Promise<void> {
   const engine = engineWithBars();
   let n = 0;
   const id = (): string => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-  await measure('simulator: place + fill market order', 20_000, () => {
-    engine.placeOrder('1', 2, {
+  /** A small market order, buys and sells alternating, filled by the next process(). */
+  const marketOrder = (on: MatchingEngine, buy: boolean): void => {
+    on.placeOrder('1', 2, {
       symbol: 'BTC-USD',
       clientOrderId: id(),
-      side: n % 2 === 0 ? 'buy' : 'sell',
+      side: buy ? 'buy' : 'sell',
       type: 'market',
       assetQuantity: dec('0.001'),
     });
-    engine.process();
-  });
+    on.process();
+  };
+  await measure('simulator: place + fill market order', 20_000, () => marketOrder(engine, n % 2 === 1));
   const resting = engineWithBars();
   for (let i = 0; i < 1000; i++)
     resting.placeOrder('1', 2, {
@@ -71,14 +73,7 @@ export async function run(): Promise<void> {
   long.addAccount({ accountNumber: '1', buyingPower: '1000000000000', holdings: { BTC: '1000000' } });
   for (let i = 0; i < 100_000; i++) {
     clock += 1000;
-    long.placeOrder('1', 2, {
-      symbol: 'BTC-USD',
-      clientOrderId: id(),
-      side: i % 2 === 0 ? 'buy' : 'sell',
-      type: 'market',
-      assetQuantity: dec('0.001'),
-    });
-    long.process();
+    marketOrder(long, i % 2 === 0);
   }
   await measure('simulator: orders updated in the last 5 s, of 100k (change log)', 2_000, () =>
     long.ordersUpdatedSince('1', clock - 5000),
