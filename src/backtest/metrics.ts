@@ -1,6 +1,5 @@
-// Performance metrics of a backtest, from its equity curve and its round trips. Pure functions (scanCurve may also
-// fill the result's equity pairs). Ratios and returns are floats (they are statistics, not ledger entries); PnL and
-// fees stay exact in the round trips they come from.
+// Performance metrics of a backtest, from its equity curve and its round trips. Pure functions. Ratios and returns
+// are floats (they are statistics, not ledger entries); PnL and fees stay exact in the round trips they come from.
 import { divide, isPositive, toNumber, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
 import type { RoundTrip } from './round-trips.ts';
 
@@ -60,25 +59,15 @@ export interface CurveScan {
   readonly perYear: number;
   /** Simple returns between consecutive points. */
   readonly returns: Float64Array;
-  /** Σ returns, first to last (the order matters to the last bit). */
-  readonly returnSum: number;
-  /** Σ min(r, 0)². */
-  readonly downsideSquares: number;
   readonly maxDrawdown: number;
   readonly maxDrawdownDurationMs: number;
   /** Points with a position open. */
   readonly inMarket: number;
 }
 
-/**
- * Scans the curve once. With `pairs`, also writes each point's [timestamp, equity] there (the result's JSON form),
- * which spares the result another pass.
- */
-export function scanCurve(curve: readonly EquityPoint[], pairs?: Array<readonly [number, number]>): CurveScan {
+export function scanCurve(curve: readonly EquityPoint[]): CurveScan {
   const n = curve.length;
   const returns = new Float64Array(Math.max(0, n - 1));
-  let returnSum = 0;
-  let downsideSquares = 0;
   let inMarket = 0;
   let peak = -Infinity;
   let peakAt = 0;
@@ -89,14 +78,8 @@ export function scanCurve(curve: readonly EquityPoint[], pairs?: Array<readonly 
     const p = curve[i] as EquityPoint;
     const equity = p.equity;
     const t = p.timestamp;
-    if (pairs !== undefined) pairs[i] = [t, equity];
     if (p.inMarket) inMarket++;
-    if (i > 0) {
-      const r = previous === 0 ? 0 : equity / previous - 1;
-      returns[i - 1] = r;
-      returnSum += r;
-      if (r < 0) downsideSquares += r * r;
-    }
+    if (i > 0) returns[i - 1] = previous === 0 ? 0 : equity / previous - 1;
     previous = equity;
     if (equity >= peak) {
       peak = equity;
@@ -115,8 +98,6 @@ export function scanCurve(curve: readonly EquityPoint[], pairs?: Array<readonly 
     spanMs: first !== undefined && last !== undefined ? last.timestamp - first.timestamp : 0,
     perYear: periodsPerYear(curve),
     returns,
-    returnSum,
-    downsideSquares,
     maxDrawdown,
     maxDrawdownDurationMs: longest,
     inMarket,
@@ -159,51 +140,25 @@ function mean(values: ArrayLike<number>): number {
   return values.length === 0 ? 0 : s / values.length;
 }
 
-/** What Sharpe and Sortino need of the returns. */
-interface ReturnSums {
-  readonly n: number;
-  readonly mean: number;
-  /** Σ (r - mean)². */
-  readonly squaredDeviations: number;
-  /** Σ min(r, 0)². */
-  readonly downsideSquares: number;
+export function sharpeRatio(returns: ArrayLike<number>, perYear: number): number {
+  if (returns.length < 2) return 0;
+  const m = mean(returns);
+  let ss = 0;
+  for (let i = 0; i < returns.length; i++) ss += ((returns[i] as number) - m) ** 2;
+  const sd = Math.sqrt(ss / (returns.length - 1));
+  return sd === 0 ? 0 : (m / sd) * Math.sqrt(perYear);
 }
 
-function returnSums(returns: ArrayLike<number>, sum: number, downsideSquares: number): ReturnSums {
-  const n = returns.length;
-  const m = n === 0 ? 0 : sum / n;
-  let squaredDeviations = 0;
-  for (let i = 0; i < n; i++) squaredDeviations += ((returns[i] as number) - m) ** 2;
-  return { n, mean: m, squaredDeviations, downsideSquares };
-}
-
-function sumsOf(returns: ArrayLike<number>): ReturnSums {
-  let sum = 0;
-  let downsideSquares = 0;
+export function sortinoRatio(returns: ArrayLike<number>, perYear: number): number {
+  if (returns.length === 0) return 0;
+  let ss = 0;
   for (let i = 0; i < returns.length; i++) {
     const r = returns[i] as number;
-    sum += r;
-    if (r < 0) downsideSquares += r * r;
+    if (r < 0) ss += r * r;
   }
-  return returnSums(returns, sum, downsideSquares);
+  const downside = Math.sqrt(ss / returns.length);
+  return downside === 0 ? 0 : (mean(returns) / downside) * Math.sqrt(perYear);
 }
-
-function sharpeOf(s: ReturnSums, perYear: number): number {
-  if (s.n < 2) return 0;
-  const sd = Math.sqrt(s.squaredDeviations / (s.n - 1));
-  return sd === 0 ? 0 : (s.mean / sd) * Math.sqrt(perYear);
-}
-
-function sortinoOf(s: ReturnSums, perYear: number): number {
-  if (s.n === 0) return 0;
-  const downside = Math.sqrt(s.downsideSquares / s.n);
-  return downside === 0 ? 0 : (s.mean / downside) * Math.sqrt(perYear);
-}
-
-export const sharpeRatio = (returns: ArrayLike<number>, perYear: number): number => sharpeOf(sumsOf(returns), perYear);
-
-export const sortinoRatio = (returns: ArrayLike<number>, perYear: number): number =>
-  sortinoOf(sumsOf(returns), perYear);
 
 export interface DrawdownStats {
   readonly maxDrawdown: number;
@@ -276,15 +231,14 @@ export function computeMetrics(input: MetricsInput): Metrics {
   const scan = input.scan ?? scanCurve(input.curve);
   const total = scan.points === 0 ? 0 : growth(scan.startEquity, scan.endEquity);
   const annual = annualizedReturn(total, scan.spanMs);
-  const returns = returnSums(scan.returns, scan.returnSum, scan.downsideSquares);
   const trades = tradeStats(input.trips);
   return {
     startEquity: scan.startEquity,
     endEquity: scan.endEquity,
     totalReturn: total,
     annualizedReturn: annual,
-    sharpe: sharpeOf(returns, scan.perYear),
-    sortino: sortinoOf(returns, scan.perYear),
+    sharpe: sharpeRatio(scan.returns, scan.perYear),
+    sortino: sortinoRatio(scan.returns, scan.perYear),
     calmar: scan.maxDrawdown === 0 ? 0 : annual / scan.maxDrawdown,
     maxDrawdown: scan.maxDrawdown,
     maxDrawdownDurationMs: scan.maxDrawdownDurationMs,

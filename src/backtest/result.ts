@@ -154,8 +154,8 @@ export function buildResult(input: ResultInput): BacktestResult {
     trips.push(t);
     trades.push(roundTripToJson(t));
   }
-  const equity = new Array<Point>(input.curve.length);
-  const scan = scanCurve(input.curve, equity);
+  const equity = input.curve.map((p): Point => [p.timestamp, p.equity]);
+  const scan = scanCurve(input.curve);
   const metrics = computeMetrics({
     curve: input.curve,
     scan,
