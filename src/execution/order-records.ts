@@ -16,6 +16,24 @@ import type {
   OrderRecord,
 } from '../persistence/store.ts';
 
+/** The size and prices every order shape carries: quantity or quote amount, limit and stop price. */
+export interface OrderTerms {
+  quantity?: Decimal;
+  quoteAmount?: Decimal;
+  limitPrice?: Decimal;
+  stopPrice?: Decimal;
+}
+
+/** The terms `from` sets, and only those (an absent term stays absent, as the store and venue shapes want). */
+export function orderTerms(from: Readonly<OrderTerms>): OrderTerms {
+  const out: OrderTerms = {};
+  if (from.quantity !== undefined) out.quantity = from.quantity;
+  if (from.quoteAmount !== undefined) out.quoteAmount = from.quoteAmount;
+  if (from.limitPrice !== undefined) out.limitPrice = from.limitPrice;
+  if (from.stopPrice !== undefined) out.stopPrice = from.stopPrice;
+  return out;
+}
+
 export function orderToIntent(order: Order, accountNumber: string): StoreNewOrder {
   return {
     clientOrderId: order.clientOrderId,
@@ -28,10 +46,7 @@ export function orderToIntent(order: Order, accountNumber: string): StoreNewOrde
     createdAt: order.createdAt,
     status: order.status,
     ...(order.id !== undefined && { venueOrderId: order.id }),
-    ...(order.quantity !== undefined && { quantity: order.quantity }),
-    ...(order.quoteAmount !== undefined && { quoteAmount: order.quoteAmount }),
-    ...(order.limitPrice !== undefined && { limitPrice: order.limitPrice }),
-    ...(order.stopPrice !== undefined && { stopPrice: order.stopPrice }),
+    ...orderTerms(order),
     ...(order.reason !== undefined && { reason: order.reason }),
   };
 }
@@ -165,9 +180,6 @@ export function venueRequest(order: Order): VenueOrderRequest {
     side: order.side,
     type: order.type,
     timeInForce: order.timeInForce,
-    ...(order.quantity !== undefined && { quantity: order.quantity }),
-    ...(order.quoteAmount !== undefined && { quoteAmount: order.quoteAmount }),
-    ...(order.limitPrice !== undefined && { limitPrice: order.limitPrice }),
-    ...(order.stopPrice !== undefined && { stopPrice: order.stopPrice }),
+    ...orderTerms(order),
   };
 }
