@@ -1,7 +1,7 @@
 // Venue-side stops over real HTTP against the simulator: the stop-loss leg rests on the venue as a stop_loss sell
 // after an entry fill; a fall through it is filled by the venue and ends the stop; a take-profit cancels the venue
 // stop before the exit goes out; a restart re-links the venue stop instead of placing a second one.
-// The wiring here is the one the trading node (and the backtester) uses: fills → portfolio (under the owner) →
+// The wiring is the trading node's (and the backtester's) StopWiring: fills → portfolio (under the owner) →
 // StopManager.onPosition → StopOrders.onPosition; order events → StopOrders.onOrderEvent; quotes → onQuote.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,8 @@ import { Reconciler } from '../../src/execution/reconciler.ts';
 import { SILENT_LOGGER, type ExecutionTopics } from '../../src/execution/types.ts';
 import { openStore } from '../../src/persistence/open-store.ts';
 import { Portfolio } from '../../src/portfolio/index.ts';
-import { attachStopOrders, stopOwner, STOP_TAG, type StopOrders } from '../../src/risk/stop-orders.ts';
+import { attachStopOrders, STOP_TAG, type StopOrders } from '../../src/risk/stop-orders.ts';
+import { StopWiring } from '../../src/risk/stop-wiring.ts';
 import { StopManager, type StopDefaults } from '../../src/risk/stops.ts';
 import { RobinhoodClient } from '../../src/venues/robinhood/client.ts';
 import { RobinhoodVenue } from '../../src/venues/robinhood/venue.ts';
@@ -88,18 +89,17 @@ async function node(
     store,
   });
   let saving: Promise<void> = Promise.resolve();
-  bus.subscribe('fill', (m) => {
-    const owner = stopOwner(m.strategyId);
-    portfolio.applyFill(m.fill, owner);
-    if (owner === undefined) return;
-    const p = portfolio.position(m.fill.symbol, owner);
-    stops.onPosition(m.fill.symbol, owner, p.quantity, p.averageEntryPrice);
-    stopOrders.onPosition(m.fill.symbol, owner);
-    saving = saving.then(() => stops.save(store, clock.now()));
+  const wiring = new StopWiring({
+    engine,
+    stops,
+    stopOrders,
+    portfolio,
+    onStopsChanged: () => {
+      saving = saving.then(() => stops.save(store, clock.now()));
+    },
   });
-  bus.subscribe('order', (e) => {
-    if (e.clientOrderId !== undefined) stopOrders.onOrderEvent(e.clientOrderId);
-  });
+  bus.subscribe('fill', (m) => wiring.bookFill(m));
+  bus.subscribe('order', (e) => wiring.onOrderEvent(e));
   await stopOrders.load();
   let closed = false;
   const close = async (): Promise<void> => {
