@@ -77,20 +77,12 @@ function finish(t: OpenTrip, exitTime: number | undefined): RoundTrip {
  * once: after a long run the fills are scattered in memory, and fetching them is much of the cost.
  */
 export class RoundTripBuilder {
-  private readonly open = new Map<string, OpenTrip>();
-  private lastStrategy = '';
-  private lastSymbol = '';
-  private lastKey = '|';
+  readonly #open = new Map<string, OpenTrip>();
 
   /** Books a fill (in time order); returns the trip it closed, if any. */
   add(fill: Fill, strategyId: string): RoundTrip | undefined {
-    if (strategyId !== this.lastStrategy || fill.symbol !== this.lastSymbol) {
-      this.lastStrategy = strategyId;
-      this.lastSymbol = fill.symbol;
-      this.lastKey = `${strategyId}|${fill.symbol}`;
-    }
-    const key = this.lastKey;
-    let trip = this.open.get(key);
+    const key = `${strategyId}|${fill.symbol}`;
+    let trip = this.#open.get(key);
     if (fill.side === 'buy') {
       if (trip === undefined) {
         // Quantities are > 0 (createFill checks), so the first buy is the peak so far.
@@ -103,7 +95,7 @@ export class RoundTripBuilder {
           buys: [fill],
           sells: [],
         };
-        this.open.set(key, trip);
+        this.#open.set(key, trip);
       } else {
         trip.held = trip.held.plus(fill.quantity);
         if (trip.held.gt(trip.peak)) trip.peak = trip.held;
@@ -115,13 +107,13 @@ export class RoundTripBuilder {
       trip.sells.push(fill);
     }
     if (isPositive(trip.held)) return undefined;
-    this.open.delete(key);
+    this.#open.delete(key);
     return finish(trip, fill.timestamp);
   }
 
   /** The trips still open, in the order they opened. */
   stillOpen(): RoundTrip[] {
-    return [...this.open.values()].map((t) => finish(t, undefined));
+    return [...this.#open.values()].map((t) => finish(t, undefined));
   }
 }
 
