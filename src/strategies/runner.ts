@@ -1,7 +1,7 @@
 // StrategyRunner: hosts several strategies on one account. It delivers market events to the strategies trading the
 // symbol, and each strategy's own fills, order updates and timers, one event at a time per strategy, in order
 // (awaiting async handlers; synchronous handlers cost no promise, so backtests stay fast). Every order request goes
-// strategy → pair rounding → budget → RiskGate → ExecutionEngine; a denial is journaled and returned to the strategy.
+// strategy → pair rounding → OrderGate (budget → RiskGate → ExecutionEngine); a denial is journaled and returned to the strategy.
 // A strategy whose handlers keep throwing is stopped, alone. State is restored on start and saved on stop and
 // periodically. Time comes only from the injected clock.
 import type { Clock, TimerHandle } from '../core/clock.ts';
@@ -11,21 +11,15 @@ import type { MessageBus } from '../core/message-bus.ts';
 import type { BookView, MarketView } from '../data/cache.ts';
 import type { CancelFilter } from '../execution/execution-engine.ts';
 import type { FillReceived, OrderRequest } from '../execution/types.ts';
-import type { OrderDenied, OrderEvent } from '../model/events.ts';
+import type { OrderEvent } from '../model/events.ts';
 import type { Fill } from '../model/fill.ts';
 import type { Bar, Quote, Trade } from '../model/market.ts';
 import { isWorkingStatus, type Order } from '../model/order.ts';
 import type { TradingPair } from '../model/trading-pair.ts';
-import type { JsonValue, Store } from '../persistence/store.ts';
+import type { Store } from '../persistence/store.ts';
 import type { RiskGate } from '../risk/risk-gate.ts';
-import {
-  committedQuote,
-  createContext,
-  denialOf,
-  requestNotional,
-  type ContextHost,
-  type PortfolioPort,
-} from './context.ts';
+import { committedQuote, createContext, type ContextHost, type PortfolioPort } from './context.ts';
+import { OrderGate } from './order-gate.ts';
 import { Strategy } from './strategy.ts';
 import type { OrderResult, StrategyLogger } from './types.ts';
 
@@ -132,12 +126,23 @@ export class StrategyRunner {
   #bus: MessageBus<RunnerTopics> | undefined;
   #saveTimer: TimerHandle | undefined;
   readonly #host: ContextHost;
+  readonly #gate: OrderGate;
 
   constructor(options: StrategyRunnerOptions) {
     this.#o = options;
     this.#log = options.logger ?? SILENT;
     this.#maxErrors = options.maxConsecutiveErrors ?? 5;
     this.#host = this.#makeHost();
+    this.#gate = new OrderGate({
+      clock: options.clock,
+      risk: options.risk,
+      execution: options.execution,
+      store: options.store,
+      log: this.#log,
+      strategy: (id) => this.#slots.get(id),
+      committed: (id) => committedQuote(this.#host, id),
+      publish: (denial) => this.#bus?.publish('order', denial),
+    });
   }
 
   add(strategy: Strategy<unknown>, spec: StrategySpec): void {
@@ -469,60 +474,7 @@ export class StrategyRunner {
     };
   }
 
-  // ---- the order path ----
-
-  async #route(strategyId: string, request: OrderRequest): Promise<OrderResult> {
-    const slot = this.#slots.get(strategyId);
-    if (slot === undefined || slot.status !== 'running') {
-      return this.#deny(strategyId, request, 'strategy_not_running', `strategy ${strategyId} is not running`);
-    }
-    if (request.side === 'buy' && slot.budget !== undefined) {
-      const committed = committedQuote(this.#host, strategyId);
-      const notional = requestNotional(request);
-      if (notional === undefined) {
-        return this.#deny(strategyId, request, 'strategy_budget', 'no price to value the buy against the budget');
-      }
-      if (committed.plus(notional).gt(slot.budget)) {
-        return this.#deny(
-          strategyId,
-          request,
-          'strategy_budget',
-          `buy of ${toPlain(notional)} with ${toPlain(committed)} already committed exceeds the strategy's budget ${toPlain(slot.budget)}`,
-          toPlain(committed.plus(notional)),
-          toPlain(slot.budget),
-        );
-      }
-    }
-    const decision = this.#o.risk.check(request);
-    if (!decision.approved) {
-      return this.#deny(strategyId, request, decision.rule, decision.reason, decision.value, decision.limit);
-    }
-    slot.orders++;
-    const order = await this.#o.execution.submit(decision.request);
-    return { ok: true, order };
-  }
-
-  async #deny(
-    strategyId: string,
-    request: OrderRequest,
-    rule: string,
-    reason: string,
-    value?: string,
-    limit?: string,
-  ): Promise<OrderResult> {
-    const now = this.#o.clock.now();
-    const denial: OrderDenied = denialOf(request, rule, reason, now);
-    const slot = this.#slots.get(strategyId);
-    if (slot !== undefined) slot.denials++;
-    this.#log.warn({ strategyId, symbol: request.symbol, side: request.side, rule, reason }, 'order denied');
-    this.#bus?.publish('order', denial);
-    await this.#o.store?.appendEvent({
-      type: 'OrderDenied',
-      payload: denialPayload(denial, value, limit),
-      createdAt: now,
-    });
-    return { ok: false, denial };
-  }
+  // ---- the strategies' context ----
 
   #makeHost(): ContextHost {
     return {
@@ -530,9 +482,9 @@ export class StrategyRunner {
       market: this.#o.market,
       portfolio: this.#o.portfolio,
       pair: (symbol: string) => this.#o.pairs(symbol),
-      route: (strategyId: string, request: OrderRequest) => this.#trackedResult(this.#route(strategyId, request)),
+      route: (strategyId: string, request: OrderRequest) => this.#trackedResult(this.#gate.route(strategyId, request)),
       deny: (strategyId: string, request: OrderRequest, rule: string, reason: string) =>
-        this.#trackedResult(this.#deny(strategyId, request, rule, reason)),
+        this.#trackedResult(this.#gate.deny(strategyId, request, rule, reason)),
       openOrders: (strategyId: string, symbol?: string) =>
         this.#o.execution
           .openOrders()
@@ -569,22 +521,4 @@ export class StrategyRunner {
     );
     slot.timers.set(name, handle);
   }
-}
-
-function denialPayload(d: OrderDenied, value: string | undefined, limit: string | undefined): JsonValue {
-  const plain = (v: Decimal | undefined): string | null => (v === undefined ? null : toPlain(v));
-  return {
-    symbol: d.symbol,
-    strategyId: d.strategyId ?? null,
-    side: d.side,
-    orderType: d.orderType,
-    quantity: plain(d.quantity),
-    quoteAmount: plain(d.quoteAmount),
-    limitPrice: plain(d.limitPrice),
-    stopPrice: plain(d.stopPrice),
-    rule: d.rule ?? null,
-    reason: d.reason,
-    value: value ?? null,
-    limit: limit ?? null,
-  };
 }
