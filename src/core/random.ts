@@ -35,22 +35,22 @@ export function createRandom(seed: number): Random {
 
 /** A UUID v4-shaped id drawn from a seeded generator: deterministic ids for backtests. */
 export function seededUuid(random: Random): string {
-  // One draw per hex digit, in the id's order, each group built as a number: the backtester draws one id per order,
-  // and a string built digit by digit is 36 intermediate strings.
-  const variant = HEX[8 + Math.floor(random.next() * 4)] as string;
-  const a = hexDigits(random, 8);
-  const b = hexDigits(random, 4);
-  const c = hexDigits(random, 3);
-  const d = hexDigits(random, 3);
-  const e = hexDigits(random, 12);
-  return `${a}-${b}-4${c}-${variant}${d}-${e}`;
+  // One draw per hex digit, in the id's order, written as character codes and made a string once: the backtester
+  // draws two ids per order, and a string built digit by digit (or group by group) costs several times more.
+  const codes = UUID_CODES;
+  const variant = HEX_CODES[8 + Math.floor(random.next() * 4)] as number;
+  let k = 0;
+  for (let i = 0; i < 32; i++) {
+    if (i === 8 || i === 12 || i === 16 || i === 20) codes[k++] = DASH;
+    if (i === 12) codes[k++] = FOUR;
+    else if (i === 16) codes[k++] = variant;
+    else codes[k++] = HEX_CODES[Math.floor(random.next() * 16)] as number;
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
-/** `n` hex digits (n ≤ 13: exact as a double), the first drawn first. */
-function hexDigits(random: Random, n: number): string {
-  let value = 0;
-  for (let i = 0; i < n; i++) value = value * 16 + Math.floor(random.next() * 16);
-  return value.toString(16).padStart(n, '0');
-}
-
-const HEX = '0123456789abcdef';
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const DASH = '-'.charCodeAt(0);
+const FOUR = '4'.charCodeAt(0);
+/** The id being built (36 characters); only seededUuid writes it, synchronously. */
+const UUID_CODES: number[] = new Array<number>(36).fill(0);
