@@ -1,13 +1,14 @@
 // The engine over the in-process SimulatedVenue (backtests): same engine, the matching engine driven by the clock.
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from '../../src/core/clock.ts';
-import { toPlain } from '../../src/core/decimal.ts';
+import { dec, toPlain } from '../../src/core/decimal.ts';
 import { createRandom } from '../../src/core/random.ts';
 import { Reconciler } from '../../src/execution/reconciler.ts';
 import { MatchingEngine } from '../../src/venues/simulator/engine.ts';
 import { MarketState } from '../../src/venues/simulator/market.ts';
 import { DEFAULT_PRICES, defaultPairs } from '../../src/venues/simulator/pairs.ts';
 import { SimulatedVenue } from '../../src/venues/simulator/venue.ts';
+import { VenueOrderRejected } from '../../src/venues/venue-port.ts';
 import { harness, T0 } from './helpers.ts';
 
 function simulatedVenue(clock: SimulatedClock): SimulatedVenue {
@@ -76,5 +77,27 @@ describe('SimulatedVenue', () => {
       h.engine.stop();
       await h.store.close();
     }
+  });
+
+  it('answers a re-sent order id with the original order, and refuses the id for a different order', async () => {
+    const clock = new SimulatedClock(T0);
+    const venue = simulatedVenue(clock);
+    const request = {
+      clientOrderId: '00000000-0000-4000-8000-0000000000aa',
+      symbol: 'BTC-USD',
+      side: 'buy' as const,
+      type: 'limit' as const,
+      quantity: dec('0.01'),
+      limitPrice: dec('50000'),
+      timeInForce: 'gtc' as const,
+    };
+    const first = await venue.submitOrder(request);
+    const again = await venue.submitOrder({ ...request });
+    expect(again.venueOrderId).toBe(first.venueOrderId);
+    expect(venue.engine.orders()).toHaveLength(1);
+    await expect(venue.submitOrder({ ...request, limitPrice: dec('50001') })).rejects.toBeInstanceOf(
+      VenueOrderRejected,
+    );
+    expect(venue.engine.orders()).toHaveLength(1);
   });
 });

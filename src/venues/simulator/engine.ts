@@ -28,7 +28,14 @@ import {
 } from './ledger.ts';
 import { ChangeLog } from './change-log.ts';
 import type { MarketState, SimQuote } from './market.ts';
-import { isTerminal, remainingQuantity, type ApiVersion, type OrderRequest, type SimOrder } from './order.ts';
+import {
+  isTerminal,
+  orderFingerprint,
+  remainingQuantity,
+  type ApiVersion,
+  type OrderRequest,
+  type SimOrder,
+} from './order.ts';
 import { checkMinAmount, checkPairTradable, checkPrices, expiryTime, resolveQuantity } from './order-rules.ts';
 import type { SimPair } from './pairs.ts';
 
@@ -87,7 +94,6 @@ export class MatchingEngine {
   readonly #orders = new Map<string, SimOrder>();
   readonly #open = new Map<string, SimOrder>();
   readonly #byClientId = new Map<string, SimOrder>();
-  readonly #fingerprints = new Map<string, string>();
   /** Every order change in time order: a poll for "updated since" reads only the recent ones. */
   readonly #changes = new ChangeLog<SimOrder>();
   readonly #now: () => number;
@@ -174,13 +180,14 @@ export class MatchingEngine {
     return changed.filter((o) => o.accountNumber === accountNumber).sort((a, b) => b.seq - a.seq);
   }
 
-  placeOrder(accountNumber: string, version: ApiVersion, request: OrderRequest, fingerprint = ''): PlaceResult {
+  placeOrder(accountNumber: string, version: ApiVersion, request: OrderRequest): PlaceResult {
     this.process();
     const account = this.#requireAccount(accountNumber);
     const dupKey = `${accountNumber}:${request.clientOrderId}`;
     const existing = this.#byClientId.get(dupKey);
     if (existing !== undefined) {
-      if (this.#fingerprints.get(dupKey) !== fingerprint)
+      // Fingerprints only for a re-sent id (rare): building them for every order would cost more than placing it.
+      if (orderFingerprint(existing.request) !== orderFingerprint(request))
         throw validationError(
           'An order with this client_order_id already exists with different parameters.',
           'client_order_id',
@@ -223,7 +230,7 @@ export class MatchingEngine {
       quantity,
       feeRatio,
       createdAt: now,
-      ...(expiresAt === undefined ? {} : { expiresAt }),
+      expiresAt, // undefined for gtc: a conditional spread would build the order in a slow shape
       state: 'open',
       updatedAt: now,
       executions: [],
@@ -243,7 +250,6 @@ export class MatchingEngine {
     this.#changes.record(order);
     this.#open.set(order.id, order);
     this.#byClientId.set(dupKey, order);
-    this.#fingerprints.set(dupKey, fingerprint);
     return { order, created: true };
   }
 
@@ -413,7 +419,6 @@ export class MatchingEngine {
     this.#changes.clear();
     this.#open.clear();
     this.#byClientId.clear();
-    this.#fingerprints.clear();
   }
 }
 

@@ -90,6 +90,7 @@ export function checkMinAmount(pair: SimPair, qty: Decimal, price: Decimal, requ
 
 /** End of the order's life for gfd/gfw/gfm, in UTC (Robinhood's time zone for these is unconfirmed). */
 export function expiryTime(timeInForce: string | undefined, createdAt: number): number | undefined {
+  if (timeInForce !== 'gfd' && timeInForce !== 'gfw' && timeInForce !== 'gfm') return undefined; // gtc: no Date
   const d = new Date(createdAt);
   switch (timeInForce) {
     case 'gfd':
@@ -98,7 +99,5 @@ export function expiryTime(timeInForce: string | undefined, createdAt: number): 
       return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + ((8 - d.getUTCDay()) % 7 || 7));
     case 'gfm':
       return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-    default:
-      return undefined;
   }
 }

@@ -43,7 +43,7 @@ export interface SimOrder {
   readonly quantity: Decimal;
   readonly feeRatio: Decimal;
   readonly createdAt: number;
-  readonly expiresAt?: number;
+  readonly expiresAt: number | undefined;
   state: SimOrderState;
   /** Changed only by the engine, which records every change in its change log (polls read it). */
   updatedAt: number;
@@ -73,4 +73,19 @@ export function remainingQuantity(order: SimOrder): Decimal {
 
 export function averagePrice(order: SimOrder): Decimal | null {
   return order.filledQuantity.gt(ZERO) ? divide(order.filledNotional, order.filledQuantity) : null;
+}
+
+/** A stable text of what the order asks for, to tell a true re-send from a different order with the same id. */
+export function orderFingerprint(request: OrderRequest): string {
+  const d = (x: Decimal | undefined): string => (x === undefined ? '' : x.toFixed());
+  return [
+    request.symbol,
+    request.side,
+    request.type,
+    d(request.assetQuantity),
+    d(request.quoteAmount),
+    d(request.limitPrice),
+    d(request.stopPrice),
+    request.timeInForce ?? '',
+  ].join('|');
 }

@@ -113,18 +113,3 @@ export function parseOrderBody(raw: unknown, version: ApiVersion): OrderRequest 
 function fail(errors: RhErrorItem[]): SimApiError {
   return validationErrors(errors.length > 0 ? errors : [{ detail: 'Invalid data.', attr: 'non_field_errors' }]);
 }
-
-/** A stable text of what the order asks for, to tell a true re-send from a different order with the same id. */
-export function orderFingerprint(request: OrderRequest): string {
-  const d = (x: Decimal | undefined): string => (x === undefined ? '' : x.toFixed());
-  return [
-    request.symbol,
-    request.side,
-    request.type,
-    d(request.assetQuantity),
-    d(request.quoteAmount),
-    d(request.limitPrice),
-    d(request.stopPrice),
-    request.timeInForce ?? '',
-  ].join('|');
-}

@@ -7,7 +7,7 @@ import type { SimAccount } from './ledger.ts';
 import { bestBidAsk, estimatedPrice, symbolsParam } from './market-data.ts';
 import type { ApiVersion, SimOrder } from './order.ts';
 import { pageSize, paginate } from './pagination.ts';
-import { orderFingerprint, parseJsonBody, parseOrderBody } from './request-schema.ts';
+import { parseJsonBody, parseOrderBody } from './request-schema.ts';
 import * as ser from './serialize.ts';
 
 export interface RouteContext {
@@ -181,7 +181,7 @@ function listOrders(ctx: RouteContext): RouteResponse {
 function placeOrder(ctx: RouteContext): RouteResponse {
   if (ctx.version === 2) requireAccountNumber(ctx);
   const request = parseOrderBody(parseJsonBody(ctx.body), ctx.version);
-  const { order } = ctx.engine.placeOrder(ctx.account.accountNumber, ctx.version, request, orderFingerprint(request));
+  const { order } = ctx.engine.placeOrder(ctx.account.accountNumber, ctx.version, request);
   return json(renderOrder(ctx, order), 201);
 }
 

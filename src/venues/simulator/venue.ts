@@ -1,6 +1,6 @@
 // SimulatedVenue: the venue port over the in-process MatchingEngine, for backtests. No HTTP, no signing: the same
 // matching rules as the HTTP simulator, driven by the injected clock (the engine's `now()`), answered synchronously.
-import { divide, toPlain, ZERO } from '../../core/decimal.ts';
+import { divide, ZERO } from '../../core/decimal.ts';
 import { OrderError } from '../../core/errors.ts';
 import type { Account, Holding } from '../../model/account.ts';
 import { createFill } from '../../model/fill.ts';
@@ -117,28 +117,20 @@ export class SimulatedVenue implements VenuePort {
     this.submits.set(request.clientOrderId, (this.submits.get(request.clientOrderId) ?? 0) + 1);
     const tif: SimTimeInForce | undefined =
       request.timeInForce === 'gtc' || request.timeInForce === 'gfd' ? request.timeInForce : undefined;
+    // Every field written (undefined when absent): conditional spreads would build the request in a slow shape.
     const simRequest: OrderRequest = {
       symbol: request.symbol,
       clientOrderId: request.clientOrderId,
       side: request.side,
       type: request.type,
-      ...(request.quantity !== undefined && { assetQuantity: request.quantity }),
-      ...(request.quoteAmount !== undefined && { quoteAmount: request.quoteAmount }),
-      ...(request.limitPrice !== undefined && { limitPrice: request.limitPrice }),
-      ...(request.stopPrice !== undefined && { stopPrice: request.stopPrice }),
-      ...(request.type !== 'market' && { timeInForce: tif ?? 'gtc' }),
+      assetQuantity: request.quantity,
+      quoteAmount: request.quoteAmount,
+      limitPrice: request.limitPrice,
+      stopPrice: request.stopPrice,
+      timeInForce: request.type === 'market' ? undefined : (tif ?? 'gtc'),
     };
-    const fingerprint = [
-      request.symbol,
-      request.side,
-      request.type,
-      request.quantity && toPlain(request.quantity),
-      request.quoteAmount && toPlain(request.quoteAmount),
-      request.limitPrice && toPlain(request.limitPrice),
-      request.stopPrice && toPlain(request.stopPrice),
-    ].join('|');
     try {
-      const { order } = this.engine.placeOrder(this.#account, this.#version, simRequest, fingerprint);
+      const { order } = this.engine.placeOrder(this.#account, this.#version, simRequest);
       return Promise.resolve(simOrderToReport(order));
     } catch (err) {
       if (err instanceof SimApiError) {
