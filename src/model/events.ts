@@ -155,6 +155,9 @@ export function orderEventFields(order: Order, timestamp: number): OrderEventBas
   return base;
 }
 
+/** Each member of a union with its fields writable (while an event is being built). */
+type Writable<T> = T extends unknown ? { -readonly [K in keyof T]: T[K] } : never;
+
 /** The event for a position change caused by `fill`, or undefined when the quantity did not change. */
 export function positionEventFor(
   before: Position,
@@ -163,26 +166,28 @@ export function positionEventFor(
   timestamp: number,
 ): PositionEvent | undefined {
   const kind = positionChangeKind(before, after);
-  const base: PositionEventBase = {
-    timestamp,
-    symbol: after.symbol,
-    ...(after.strategyId !== undefined && { strategyId: after.strategyId }),
-    position: after,
-    fillId: fill.id,
-    realizedPnlDelta: after.realizedPnl === before.realizedPnl ? ZERO : after.realizedPnl.minus(before.realizedPnl),
-  };
+  if (kind === 'unchanged') return undefined;
+  const symbol = after.symbol;
+  const fillId = fill.id;
+  const realizedPnlDelta =
+    after.realizedPnl === before.realizedPnl ? ZERO : after.realizedPnl.minus(before.realizedPnl);
+  // Literals without spreads, the strategy assigned after: this runs twice per fill, and spreads are a slow path.
+  let event: Writable<PositionEvent>;
   switch (kind) {
-    case 'unchanged':
-      return undefined;
     case 'opened':
-      return { type: 'PositionOpened', ...base };
+      event = { type: 'PositionOpened', timestamp, symbol, position: after, fillId, realizedPnlDelta };
+      break;
     case 'closed':
-      return { type: 'PositionClosed', ...base };
+      event = { type: 'PositionClosed', timestamp, symbol, position: after, fillId, realizedPnlDelta };
+      break;
     case 'increased':
     case 'reduced':
     case 'flipped':
-      return { type: 'PositionChanged', change: kind, ...base };
+      event = { type: 'PositionChanged', change: kind, timestamp, symbol, position: after, fillId, realizedPnlDelta };
+      break;
     default:
       return assertNever(kind);
   }
+  if (after.strategyId !== undefined) event.strategyId = after.strategyId;
+  return event;
 }
