@@ -6,35 +6,20 @@ import { isLosslessNumber, type LosslessNumber } from 'lossless-json';
 import { ValidationError } from './errors.ts';
 
 const DecimalCtor = BigLib();
-// Our own prototype layer over big.js's (other users of big.js keep theirs), with the same results on the same digit
-// representation but without big.js's defensive copies: comparisons (eq, gt, lt…, which all call cmp) read a Big
-// argument in place, and plus/minus/times build their result digits in one array instead of copying both operands
-// first. The engine does this arithmetic on every order, fill and position change. A string operand goes through
-// big.js's own methods.
-type BigMethod = (this: Big, y: unknown) => unknown;
-const bigProto = (DecimalCtor as unknown as { prototype: Record<string, BigMethod> }).prototype;
-const [bigCmp, bigPlus, bigMinus, bigTimes] = [bigProto.cmp!, bigProto.plus!, bigProto.minus!, bigProto.times!];
-const method = (value: BigMethod): PropertyDescriptor => ({ value, writable: true, configurable: true });
-const plus = method(function (this: Big, y: unknown) {
-  return y instanceof DecimalCtor ? addSigned(this, y, y.s) : bigPlus.call(this, y);
-});
-const minus = method(function (this: Big, y: unknown) {
-  return y instanceof DecimalCtor ? addSigned(this, y, -y.s) : bigMinus.call(this, y);
-});
-const times = method(function (this: Big, y: unknown) {
-  return y instanceof DecimalCtor ? multiply(this, y) : bigTimes.call(this, y);
-});
-(DecimalCtor as unknown as { prototype: object }).prototype = Object.create(bigProto, {
-  cmp: method(function (this: Big, y: unknown) {
-    return y instanceof DecimalCtor ? compareBig(this, y) : bigCmp.call(this, y);
-  }),
-  plus,
-  add: plus,
-  minus,
-  sub: minus,
-  times,
-  mul: times,
-}) as object;
+// Our own prototype layer over big.js's (other users of big.js keep theirs): comparisons (eq, gt, lt…, which all
+// call cmp) read a Big argument in place instead of copying it into a new Big first — the engine compares on every
+// order, fill and position change.
+const layered = DecimalCtor as unknown as { prototype: { cmp: (this: Big, y: unknown) => -1 | 0 | 1 } };
+const copyingCmp = layered.prototype.cmp;
+layered.prototype = Object.create(layered.prototype, {
+  cmp: {
+    value(this: Big, y: unknown): -1 | 0 | 1 {
+      return y instanceof DecimalCtor ? compareBig(this, y) : copyingCmp.call(this, y);
+    },
+    writable: true,
+    configurable: true,
+  },
+}) as typeof layered.prototype;
 DecimalCtor.strict = true;
 DecimalCtor.DP = 40; // division precision, in decimal places
 DecimalCtor.RM = BigLib.roundHalfEven;
@@ -283,117 +268,4 @@ function compareBig(a: Big, b: Big): -1 | 0 | 1 {
   const n = Math.min(ac.length, bc.length);
   for (let i = 0; i < n; i++) if (ac[i] !== bc[i]) return (ac[i]! > bc[i]! ? sign : -sign) as -1 | 1;
   return ac.length === bc.length ? 0 : ac.length > bc.length ? sign : (-sign as -1 | 1);
-}
-
-/** A new Decimal of sign `s`, exponent `e` and digits `c` (big.js's normal form: no leading or trailing zeros). */
-function make(s: number, e: number, c: number[]): Decimal {
-  const x: Decimal = new DecimalCtor(ZERO);
-  x.s = s;
-  x.e = e;
-  x.c = c;
-  return x;
-}
-
-/**
- * x + y where y counts with sign `ys` (y.s for plus, −y.s for minus): big.js's plus and minus, signed zeros included
- * (n − n is +0; −0 + −0 is −0), building only the result's digits.
- */
-function addSigned(x: Big, y: Big, ys: number): Decimal {
-  const xc = digitsOf(x);
-  const yc = digitsOf(y);
-  const xZero = xc[0] === 0;
-  const yZero = yc[0] === 0;
-  if (x.s === ys) {
-    if (yZero) return make(x.s, x.e, xZero ? [0] : xc.slice());
-    if (xZero) return make(ys, y.e, yc.slice());
-    return addMagnitudes(xc, x.e, yc, y.e, ys);
-  }
-  if (xZero) return yZero ? make(1, 0, [0]) : make(ys, y.e, yc.slice());
-  if (yZero) return make(x.s, x.e, xc.slice());
-  const order = compareMagnitudes(xc, x.e, yc, y.e);
-  if (order === 0) return make(1, 0, [0]);
-  return order > 0 ? subtractMagnitudes(xc, x.e, yc, y.e, x.s) : subtractMagnitudes(yc, y.e, xc, x.e, ys);
-}
-
-/** The digit of weight 10^w in (c, e), whose first digit has weight 10^e; 0 outside the digits. */
-function digitAt(c: readonly number[], e: number, w: number): number {
-  const i = e - w;
-  return i >= 0 && i < c.length ? (c[i] as number) : 0;
-}
-
-/** |x| + |y| with sign s, both non-zero. */
-function addMagnitudes(xc: readonly number[], xe: number, yc: readonly number[], ye: number, s: number): Decimal {
-  const hi = Math.max(xe, ye);
-  const lo = Math.min(xe - xc.length, ye - yc.length) + 1;
-  // r[0] takes the final carry; r[k] is the digit of weight 10^(hi - k + 1).
-  const n = hi - lo + 2;
-  const r = new Array<number>(n);
-  let carry = 0;
-  for (let k = n - 1; k > 0; k--) {
-    const w = hi - k + 1;
-    const d = digitAt(xc, xe, w) + digitAt(yc, ye, w) + carry;
-    carry = d >= 10 ? 1 : 0;
-    r[k] = d - 10 * carry;
-  }
-  r[0] = carry;
-  return normalized(r, hi + 1, s);
-}
-
-/** |x| − |y| with sign s, where |x| > |y| > 0. */
-function subtractMagnitudes(xc: readonly number[], xe: number, yc: readonly number[], ye: number, s: number): Decimal {
-  const lo = Math.min(xe - xc.length, ye - yc.length) + 1;
-  const n = xe - lo + 1;
-  const r = new Array<number>(n);
-  let borrow = 0;
-  for (let k = n - 1; k >= 0; k--) {
-    const w = xe - k;
-    const d = digitAt(xc, xe, w) - digitAt(yc, ye, w) - borrow;
-    borrow = d < 0 ? 1 : 0;
-    r[k] = d + 10 * borrow;
-  }
-  return normalized(r, xe, s);
-}
-
-/** A non-zero result from raw digits whose first has weight 10^e: leading and trailing zeros dropped. */
-function normalized(r: number[], e: number, s: number): Decimal {
-  // Trimmed in place: truncating and shifting a fresh array does not copy it.
-  let end = r.length;
-  while (r[end - 1] === 0) end--;
-  r.length = end;
-  let first = 0;
-  for (; r[0] === 0; first++) r.shift();
-  return make(s, e - first, r);
-}
-
-/** |x| <=> |y| for non-zero digits. */
-function compareMagnitudes(xc: readonly number[], xe: number, yc: readonly number[], ye: number): number {
-  if (xe !== ye) return xe > ye ? 1 : -1;
-  const n = Math.min(xc.length, yc.length);
-  for (let i = 0; i < n; i++) if (xc[i] !== yc[i]) return (xc[i] as number) > (yc[i] as number) ? 1 : -1;
-  return xc.length === yc.length ? 0 : xc.length > yc.length ? 1 : -1;
-}
-
-/** x × y as big.js multiplies (long multiplication, signed zero), without copying y first. */
-function multiply(x: Big, y: Big): Decimal {
-  let xc = digitsOf(x);
-  let yc = digitsOf(y);
-  const s = x.s === y.s ? 1 : -1;
-  if (xc[0] === 0 || yc[0] === 0) return make(s, 0, [0]);
-  if (xc.length < yc.length) [xc, yc] = [yc, xc];
-  const a = xc.length;
-  const b = yc.length;
-  // c[k] is the digit of weight 10^(x.e + y.e + 1 - k); c[0] takes the final carry.
-  const c = new Array<number>(a + b).fill(0);
-  for (let i = b - 1; i >= 0; i--) {
-    let carry = 0;
-    const yd = yc[i] as number;
-    let j = a + i;
-    for (; j > i; j--) {
-      const t = (c[j] as number) + yd * (xc[j - i - 1] as number) + carry;
-      c[j] = t % 10;
-      carry = (t / 10) | 0;
-    }
-    c[j] = carry;
-  }
-  return normalized(c, x.e + y.e + 1, s);
 }
