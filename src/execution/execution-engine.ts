@@ -7,7 +7,7 @@ import { errorMessage } from '../core/errors.ts';
 import type { IdGenerator } from '../core/ids.ts';
 import { orderEventFields } from '../model/events.ts';
 import type { Fill } from '../model/fill.ts';
-import { createOrder, isTerminalStatus, isWorkingStatus, transition, type Order } from '../model/order.ts';
+import { createOrder, isTerminalStatus, transition, type Order } from '../model/order.ts';
 import type { TradingPair } from '../model/trading-pair.ts';
 import type { JsonValue, Store } from '../persistence/store.ts';
 import { VenueOrderRejected, type VenueOrderReport, type VenuePort } from '../venues/venue-port.ts';
@@ -22,7 +22,8 @@ import {
   rejectedOrder,
   venueRequest,
 } from './order-records.ts';
-import { PendingCancelJournal } from './pending-cancels.ts';
+import { OrderCanceller, type CancelFilter } from './order-canceller.ts';
+import { OrderLocks } from './order-locks.ts';
 import { StatusPoller } from './status-poller.ts';
 import { OrderRegistry, type PendingCancel, type Tracked } from './order-registry.ts';
 import { prepareOrder } from './prepare-order.ts';
@@ -61,11 +62,7 @@ export interface ExecutionEngineOptions {
 }
 
 export type { PendingCancel } from './order-registry.ts';
-
-export interface CancelFilter {
-  readonly strategyId?: string;
-  readonly symbol?: string;
-}
+export type { CancelFilter } from './order-canceller.ts';
 
 export class ExecutionEngine {
   readonly #venue: VenuePort;
@@ -78,15 +75,13 @@ export class ExecutionEngine {
   readonly #isReducing: (request: OrderRequest) => boolean;
   readonly #orders: OrderRegistry;
   readonly #inFlight = new Set<string>();
-  readonly #locks = new Map<string, Promise<void>>();
+  readonly #locks = new OrderLocks();
   #pairs = new Map<string, TradingPair>();
   #state: ExecutionState = 'RUNNING';
   #stateReason = 'started';
   readonly #poller: StatusPoller;
+  readonly #cancels: OrderCanceller;
   #refusals = 0;
-  readonly #cancels: PendingCancelJournal;
-  /** Cancels between their request and their send (saving the pending cancel comes first). */
-  readonly #cancelling = new Set<Promise<void>>();
 
   constructor(options: ExecutionEngineOptions) {
     this.#venue = options.venue;
@@ -97,8 +92,17 @@ export class ExecutionEngine {
     this.#log = options.logger ?? SILENT_LOGGER;
     this.#account = options.accountNumber;
     this.#isReducing = options.isReducing ?? ((r) => r.side === 'sell');
-    this.#cancels = new PendingCancelJournal(this.#store, this.#clock, this.#log);
     this.#orders = new OrderRegistry(options.finishedRetentionMs ?? 86_400_000);
+    this.#cancels = new OrderCanceller({
+      venue: this.#venue,
+      store: this.#store,
+      clock: this.#clock,
+      log: this.#log,
+      orders: this.#orders,
+      locks: this.#locks,
+      isInFlight: (cid) => this.#inFlight.has(cid),
+      applyLocked: (tracked, report, cause) => this.#applyLocked(tracked, report, cause),
+    });
     this.#poller = new StatusPoller(
       {
         venue: this.#venue,
@@ -107,7 +111,7 @@ export class ExecutionEngine {
         orders: this.#orders,
         isInFlight: (cid) => this.#inFlight.has(cid),
         applyReport: (report, cause) => this.applyReport(report, cause),
-        sendCancel: (tracked) => this.#sendCancel(tracked),
+        sendCancel: (tracked) => this.#cancels.send(tracked),
       },
       {
         intervalMs: options.pollIntervalMs ?? 2000,
@@ -158,26 +162,7 @@ export class ExecutionEngine {
       const fills = await this.#store.fillsForOrder(record.clientOrderId);
       this.#orders.add({ order: orderFromRecord(record, fills), version: record.version });
     }
-    await this.#restorePendingCancels();
-  }
-
-  /** Cancels requested before a restart and not confirmed: pending again, sent by the next poll once the id is known. */
-  async #restorePendingCancels(): Promise<void> {
-    const saved = await this.#cancels.load();
-    if (saved.size === 0) return;
-    for (const [cid, p] of saved) {
-      const tracked = this.#orders.openEntry(cid);
-      if (tracked !== undefined && tracked.pendingCancel === undefined) tracked.pendingCancel = { ...p };
-    }
-    await this.#savePendingCancels(); // drops the orders that ended meanwhile
-  }
-
-  #savePendingCancels(): Promise<void> {
-    const pending: [string, PendingCancel][] = [];
-    for (const t of this.#orders.open()) {
-      if (t.pendingCancel !== undefined) pending.push([t.order.clientOrderId, t.pendingCancel]);
-    }
-    return this.#cancels.save(pending);
+    await this.#cancels.restore();
   }
 
   async reloadPairs(): Promise<void> {
@@ -196,13 +181,13 @@ export class ExecutionEngine {
 
   /** Whether an order operation is still running (idle() would have to wait). */
   get busy(): boolean {
-    return this.#locks.size > 0 || this.#cancelling.size > 0;
+    return this.#locks.busy || this.#cancels.busy;
   }
 
   /** Resolves when every order operation started so far has finished. */
   async idle(): Promise<void> {
     while (this.busy) {
-      await Promise.allSettled([...this.#locks.values(), ...this.#cancelling]);
+      await Promise.allSettled([...this.#locks.tails(), ...this.#cancels.inProgress()]);
     }
   }
 
@@ -278,7 +263,7 @@ export class ExecutionEngine {
     };
     this.#orders.add(tracked);
     this.#inFlight.add(clientOrderId);
-    await this.#withLock(clientOrderId, () => this.#send(tracked));
+    await this.#locks.run(clientOrderId, () => this.#send(tracked));
     if (tracked.timeoutMs !== undefined && !isTerminalStatus(tracked.order.status)) {
       const due = now + tracked.timeoutMs;
       tracked.timer = this.#clock.setTimer(due, () => {
@@ -288,8 +273,9 @@ export class ExecutionEngine {
         );
       });
     }
+    // A cancel asked for while the submit was in flight goes out now that the answer is in.
     if (tracked.pendingCancel !== undefined && tracked.pendingCancel.sentAt === undefined) {
-      await this.#sendCancel(tracked);
+      await this.#cancels.send(tracked);
     }
     return tracked.order;
   }
@@ -347,80 +333,19 @@ export class ExecutionEngine {
     return order;
   }
 
-  // ---- cancels ----
+  // ---- cancels (order-canceller.ts) ----
 
   /**
    * Requests a cancel. Robinhood cancels asynchronously: the order stays working (and may still fill) until the
    * venue reports it canceled; the pending cancel is tracked until then. Resolves false when there is nothing to cancel.
    */
-  async cancel(clientOrderId: string, reason = 'requested'): Promise<boolean> {
-    const tracked = this.#orders.get(clientOrderId);
-    if (tracked === undefined) return false;
-    const status = tracked.order.status;
-    if (!isWorkingStatus(status) && status !== 'created') return false;
-    if (tracked.pendingCancel !== undefined) return true;
-    tracked.pendingCancel = { requestedAt: this.#clock.now(), reason };
-    const work = (async () => {
-      // Durable before it is sent, like an order's intent: a crash between here and the venue does not lose it.
-      await this.#savePendingCancels();
-      // Without a venue id (still in flight, or unknown) the cancel goes out once the id is known.
-      if (tracked.order.id !== undefined && !this.#inFlight.has(clientOrderId)) await this.#sendCancel(tracked);
-    })();
-    this.#cancelling.add(work);
-    try {
-      await work;
-    } finally {
-      this.#cancelling.delete(work);
-    }
-    return true;
+  cancel(clientOrderId: string, reason = 'requested'): Promise<boolean> {
+    return this.#cancels.cancel(clientOrderId, reason);
   }
 
   /** Cancels every working order of a strategy and/or symbol; resolves with how many cancels were requested. */
-  async cancelAll(filter: CancelFilter = {}): Promise<number> {
-    const targets = this.openOrders().filter(
-      (o) =>
-        (filter.strategyId === undefined || o.strategyId === filter.strategyId) &&
-        (filter.symbol === undefined || o.symbol === filter.symbol),
-    );
-    let n = 0;
-    for (const o of targets) if (await this.cancel(o.clientOrderId, 'cancel all')) n++;
-    return n;
-  }
-
-  async #sendCancel(tracked: Tracked): Promise<void> {
-    const cid = tracked.order.clientOrderId;
-    await this.#withLock(cid, async () => {
-      const pending = tracked.pendingCancel;
-      const id = tracked.order.id;
-      if (pending === undefined || id === undefined || !isWorkingStatus(tracked.order.status)) return;
-      const at = this.#clock.now();
-      let report: VenueOrderReport | undefined;
-      try {
-        report = await this.#venue.cancelOrder(id);
-        pending.sentAt = at;
-      } catch (err) {
-        // Refused (already filled?) or failed: read the order to learn its state; the poll retries the cancel.
-        this.#log.warn({ clientOrderId: cid, err: errorMessage(err) }, 'cancel request failed');
-        try {
-          report = await this.#venue.getOrder(id);
-        } catch (readErr) {
-          this.#log.warn({ clientOrderId: cid, err: errorMessage(readErr) }, 'order read after cancel failed');
-        }
-      }
-      const rec = await this.#store.updateOrder(
-        cid,
-        {},
-        {
-          type: 'CancelRequested',
-          cause: pending.reason,
-          payload: { sent: pending.sentAt !== undefined },
-          createdAt: at,
-        },
-        tracked.version,
-      );
-      tracked.version = rec.version;
-      if (report !== undefined) await this.#applyLocked(tracked, report, 'cancel response');
-    });
+  cancelAll(filter: CancelFilter = {}): Promise<number> {
+    return this.#cancels.cancelAll(filter);
   }
 
   // ---- polling ----
@@ -436,14 +361,14 @@ export class ExecutionEngine {
   async applyReport(report: VenueOrderReport, cause: string): Promise<ApplyResult | undefined> {
     const tracked = this.#orders.find(report);
     if (tracked === undefined) return undefined;
-    return this.#withLock(tracked.order.clientOrderId, () => this.#applyLocked(tracked, report, cause));
+    return this.#locks.run(tracked.order.clientOrderId, () => this.#applyLocked(tracked, report, cause));
   }
 
   /** Marks a created/unknown intent failed (reconciliation: not found at the venue after the settle window). */
   async markFailed(clientOrderId: string, reason: string): Promise<void> {
     const tracked = this.#orders.get(clientOrderId);
     if (tracked === undefined) return;
-    await this.#withLock(clientOrderId, async () => {
+    await this.#locks.run(clientOrderId, async () => {
       const at = this.#clock.now();
       const next = transition(tracked.order, 'failed', { at, reason });
       await this.#commit(tracked, [{ event: { type: 'OrderFailed', ...orderEventFields(next, at), reason } }], reason);
@@ -533,10 +458,7 @@ export class ExecutionEngine {
     if (isTerminalStatus(last.status)) {
       if (tracked.timer !== undefined) this.#clock.cancel(tracked.timer);
       delete tracked.timer;
-      if (tracked.pendingCancel !== undefined) {
-        delete tracked.pendingCancel;
-        await this.#savePendingCancels();
-      }
+      if (tracked.pendingCancel !== undefined) await this.#cancels.forget(tracked);
     }
     for (const step of steps) {
       this.#bus.publish('order', step.event);
@@ -551,20 +473,5 @@ export class ExecutionEngine {
       fill,
       ...(order.strategyId !== undefined && { strategyId: order.strategyId }),
     });
-  }
-
-  /** Runs `fn` after every earlier operation on the same order: reports for one order apply one at a time. */
-  #withLock<T>(clientOrderId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(clientOrderId) ?? Promise.resolve();
-    const run = previous.then(fn);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#locks.set(clientOrderId, tail);
-    void tail.then(() => {
-      if (this.#locks.get(clientOrderId) === tail) this.#locks.delete(clientOrderId);
-    });
-    return run;
   }
 }
