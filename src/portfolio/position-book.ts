@@ -27,9 +27,8 @@ export class PositionBook {
   /** Net cash paid and received by this scope's fills (sells − buys − fees); exact. */
   #cashFlow: Decimal = ZERO;
   #cashFlowNumber = 0;
-  /** Running Σ realized PnL and Σ fees, kept in step with the entries so that valuations do not re-add them. */
-  #realizedPnl: Decimal = ZERO;
-  #fees: Decimal = ZERO;
+  /** Σ realized PnL and Σ fees over the entries, summed when read after a change (fills far outnumber reads). */
+  #totals: { readonly realizedPnl: Decimal; readonly fees: Decimal } | undefined;
 
   constructor(strategyId?: string) {
     this.strategyId = strategyId;
@@ -40,12 +39,7 @@ export class PositionBook {
   }
 
   set(position: Position): void {
-    const old = this.#entries.get(position.symbol)?.position;
-    // A fill that opens or adds keeps the same realized PnL object: nothing to add then.
-    if (old?.realizedPnl !== position.realizedPnl) {
-      this.#realizedPnl = this.#realizedPnl.plus(position.realizedPnl).minus(old?.realizedPnl ?? ZERO);
-    }
-    if (old?.fees !== position.fees) this.#fees = this.#fees.plus(position.fees).minus(old?.fees ?? ZERO);
+    this.#totals = undefined;
     this.#entries.set(position.symbol, {
       position,
       quantity: toNumber(position.quantity),
@@ -83,16 +77,28 @@ export class PositionBook {
   clear(): void {
     this.#entries.clear();
     this.restoreCashFlow(ZERO);
-    this.#realizedPnl = ZERO;
-    this.#fees = ZERO;
+    this.#totals = undefined;
   }
 
   realizedPnl(): Decimal {
-    return this.#realizedPnl;
+    return this.#sums().realizedPnl;
   }
 
   fees(): Decimal {
-    return this.#fees;
+    return this.#sums().fees;
+  }
+
+  #sums(): { readonly realizedPnl: Decimal; readonly fees: Decimal } {
+    if (this.#totals === undefined) {
+      let realizedPnl = ZERO;
+      let fees = ZERO;
+      for (const e of this.#entries.values()) {
+        realizedPnl = realizedPnl.plus(e.position.realizedPnl);
+        fees = fees.plus(e.position.fees);
+      }
+      this.#totals = { realizedPnl, fees };
+    }
+    return this.#totals;
   }
 
   /** Float valuation; a position with no mark yet is valued at its cost (unrealized 0). */

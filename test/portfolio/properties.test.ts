@@ -95,6 +95,32 @@ describe('Portfolio properties (shuffled and duplicated fills)', () => {
     );
   });
 
+  it('realized PnL and fees of a valuation are the sums over its positions, read between any two fills', () => {
+    fc.assert(
+      fc.property(arbFills, fc.integer(), (fills, seed) => {
+        const portfolio = feed([]);
+        const check = (strategyId?: string): void => {
+          const v = portfolio.valuation(strategyId);
+          const positions = portfolio.positions(strategyId);
+          expect(v.realizedPnl.eq(sumDec(positions.map((p) => p.realizedPnl)))).toBe(true);
+          expect(v.fees.eq(sumDec(positions.map((p) => p.fees)))).toBe(true);
+        };
+        // Read after some fills and not others, so a stale total would show.
+        const random = createRandom(seed);
+        for (const t of shuffledWithDuplicates(fills, seed)) {
+          portfolio.applyFill(t.fill, t.strategyId);
+          if (random.chance(0.5)) check();
+          if (random.chance(0.5)) check(t.strategyId ?? portfolio.config.unattributedStrategyId);
+        }
+        check();
+        for (const s of portfolio.strategyIds()) check(s);
+        // The account's fees are every unique fill's fee.
+        expect(portfolio.valuation().fees.eq(sumDec(fills.map((t) => t.fill.fee)))).toBe(true);
+      }),
+      params,
+    );
+  });
+
   it('per-strategy positions and cash flows add up to the account', () => {
     fc.assert(
       fc.property(arbFills, fc.integer(), (fills, seed) => {
