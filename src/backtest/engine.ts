@@ -124,7 +124,16 @@ function pathPoints(w: Wiring, group: readonly Bar[], after: number): PathPoint[
     const triggers = withOrders ? w.market.triggers(bar.symbol) : [];
     if (w.stops !== undefined) triggers.push(...stopLevels(w.stops, bar.symbol));
     for (const point of barPath(bar, triggers)) {
-      if (point.timestamp > after) points.push({ ...point, symbol: bar.symbol, withOrders });
+      // Every field written (no spread): the points then share one shape, and this runs twice per order.
+      if (point.timestamp > after) {
+        points.push({
+          timestamp: point.timestamp,
+          price: point.price,
+          touch: point.touch,
+          symbol: bar.symbol,
+          withOrders,
+        });
+      }
     }
   }
   if (group.length > 1) points.sort((a, b) => a.timestamp - b.timestamp);
@@ -171,7 +180,8 @@ async function replayPath(w: Wiring, group: readonly Bar[], timersDue: boolean):
     if (w.market.placed !== placed) {
       points = pathPoints(w, group, w.clock.now());
       if (exited) {
-        points.unshift({ timestamp: w.clock.now() + w.fillDelayMs, price: point.price, symbol, withOrders: true });
+        const at = w.clock.now() + w.fillDelayMs;
+        points.unshift({ timestamp: at, price: point.price, touch: undefined, symbol, withOrders: true });
       }
       k = -1;
     }
