@@ -43,7 +43,7 @@ async function timed(
   file: string,
   params: Record<string, unknown>,
   extra: Partial<BacktestRunOptions> = {},
-  runs = 3,
+  runs = 5,
 ): Promise<Run> {
   const config = { strategy: 'trend', params, data: [file], feeRate: '0.001' };
   const options = { createStrategy: registryStrategyFactory, data, ...extra };
