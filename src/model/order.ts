@@ -142,25 +142,30 @@ export function createOrder(input: NewOrder): Order {
     failOrder(input, `a ${input.type} order takes no stopPrice`, 'stopPrice', toPlain(stopPrice));
   if (!Number.isInteger(input.createdAt))
     failOrder(input, `createdAt ${input.createdAt} must be integer ms`, 'createdAt', 0);
+  // Every field written, in the interface's order (undefined when absent): all orders then share one object shape,
+  // which keeps the engine's reads of them monomorphic and their copies on V8's fast clone path.
   return {
+    id: undefined,
     clientOrderId: input.clientOrderId,
     symbol: input.symbol,
     side: input.side,
     type: input.type,
     timeInForce: input.timeInForce ?? 'gtc',
-    ...(quantity && { quantity }),
-    ...(quoteAmount && { quoteAmount }),
-    ...(limitPrice && { limitPrice }),
-    ...(stopPrice && { stopPrice }),
+    quantity,
+    quoteAmount,
+    limitPrice,
+    stopPrice,
     status: 'created',
     filledQuantity: ZERO,
     filledNotional: ZERO,
+    averageFillPrice: undefined,
     fees: ZERO,
     fillIds: [],
     createdAt: input.createdAt,
     updatedAt: input.createdAt,
-    ...(input.strategyId !== undefined && { strategyId: input.strategyId }),
-    ...(input.reason !== undefined && { reason: input.reason }),
+    strategyId: input.strategyId,
+    reason: input.reason,
+    statusReason: undefined,
   };
 }
 
