@@ -146,7 +146,10 @@ export function divideToPlaces(a: Decimal, b: Decimal, places: number, mode: Rou
   const negative = a.s !== b.s;
   if (ac.length === 1 && ac[0] === 0) return negative ? new DecimalCtor('-0') : new DecimalCtor('0');
   // a = A × 10^ea and b = B × 10^eb with integers A, B: a / b × 10^places = A × 10^(ea - eb + places) / B.
-  const k = a.e - (ac.length - 1) - (b.e - (bc.length - 1)) + places;
+  const shift = a.e - (ac.length - 1) - (b.e - (bc.length - 1));
+  const exact = ac.length <= 15 && bc.length <= 15 ? exactQuotient(ac, bc, shift, places, negative) : undefined;
+  if (exact !== undefined) return exact;
+  const k = shift + places;
   let num = mantissa(ac);
   let den = mantissa(bc);
   if (k >= 0) num *= pow10(k);
@@ -168,6 +171,44 @@ export function divideToPlaces(a: Decimal, b: Decimal, places: number, mode: Rou
   return out;
 }
 
+/**
+ * A × 10^shift / B when B divides A and the quotient needs at most `places` decimals, else undefined. Both mantissas
+ * are exact doubles (≤ 15 digits), so the remainder and the quotient are exact: the average of a single fill (its
+ * notional over its quantity) is its price, found without BigInts or text — averages are taken on every fill.
+ */
+function exactQuotient(
+  ac: readonly number[],
+  bc: readonly number[],
+  shift: number,
+  places: number,
+  negative: boolean,
+): Decimal | undefined {
+  const a = digitsToNumber(ac);
+  const b = digitsToNumber(bc);
+  if (a % b !== 0) return undefined;
+  let q = a / b;
+  let e = shift;
+  while (q % 10 === 0) {
+    q /= 10;
+    e++;
+  }
+  if (-e > places) return undefined;
+  const digits: number[] = [];
+  for (; q > 0; q = Math.floor(q / 10)) digits.push(q % 10);
+  digits.reverse();
+  const out = new DecimalCtor(ONE); // a copy, for the shape every Big has; its fields are replaced
+  out.s = negative ? -1 : 1;
+  out.e = e + digits.length - 1;
+  (out as unknown as { c: number[] }).c = digits;
+  return out;
+}
+
+function digitsToNumber(c: readonly number[]): number {
+  let n = 0;
+  for (let i = 0; i < c.length; i++) n = n * 10 + c[i]!;
+  return n;
+}
+
 /** `a / b` exactly as big.js's `a.div(b)` rounds it (40 places, half-even), at a fraction of the cost. */
 export function divide(a: Decimal, b: Decimal): Decimal {
   return divideToPlaces(a, b, DecimalCtor.DP, 'half-even');
@@ -179,11 +220,7 @@ function digitsOf(x: Decimal): number[] {
 
 /** The digits as one integer: through a double while it is exact (15 digits), else through text. */
 function mantissa(c: readonly number[]): bigint {
-  if (c.length <= 15) {
-    let n = 0;
-    for (const d of c) n = n * 10 + d;
-    return BigInt(n);
-  }
+  if (c.length <= 15) return BigInt(digitsToNumber(c));
   return BigInt(c.join(''));
 }
 
