@@ -1,7 +1,7 @@
 // Round trips (what a trader calls "trades"): from flat to long and back to flat, per symbol, built from fills in time
 // order. Exact: PnL = sell proceeds - buy cost - fees. Sells against holdings that were there at the start (no trip
 // open) belong to no trip.
-import { divide, isPositive, sumDec, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
+import { divide, isPositive, toPlain, ZERO, type Decimal } from '../core/decimal.ts';
 import type { Fill } from '../model/fill.ts';
 
 export interface RoundTrip {
@@ -21,15 +21,19 @@ export interface RoundTrip {
   readonly fills: number;
 }
 
-// The fills of a trip are kept and summed when it ends.
+// A trip keeps running sums: exact, so the same totals as summing its fills at the end, without keeping them.
 interface OpenTrip {
   readonly symbol: string;
   readonly strategyId: string;
   readonly entryTime: number;
   held: Decimal;
   peak: Decimal;
-  readonly buys: Fill[];
-  readonly sells: Fill[];
+  boughtQty: Decimal;
+  boughtCost: Decimal;
+  soldQty: Decimal;
+  soldProceeds: Decimal;
+  fees: Decimal;
+  fills: number;
 }
 
 export interface AttributedFill {
@@ -42,22 +46,14 @@ function averagePrice(quantity: Decimal, value: Decimal): Decimal {
   return isPositive(quantity) ? divide(value, quantity) : ZERO;
 }
 
-const quantityOf = (fills: readonly Fill[]): Decimal => sumDec(fills.map((f) => f.quantity));
-const valueOf = (fills: readonly Fill[]): Decimal => sumDec(fills.map((f) => f.quantity.times(f.price)));
-
 function finish(t: OpenTrip, exitTime: number | undefined): RoundTrip {
-  const boughtQty = quantityOf(t.buys);
-  const boughtCost = valueOf(t.buys);
-  const soldQty = quantityOf(t.sells);
-  const soldProceeds = valueOf(t.sells);
-  const fees = sumDec([...t.buys, ...t.sells].map((f) => f.fee));
-  const entryPrice = averagePrice(boughtQty, boughtCost);
-  const exitPrice = averagePrice(soldQty, soldProceeds);
+  const entryPrice = averagePrice(t.boughtQty, t.boughtCost);
+  const exitPrice = averagePrice(t.soldQty, t.soldProceeds);
   // An open trip counts only what it sold, against the average entry price.
   const pnl =
     exitTime === undefined
-      ? soldProceeds.minus(entryPrice.times(soldQty)).minus(fees)
-      : soldProceeds.minus(boughtCost).minus(fees);
+      ? t.soldProceeds.minus(entryPrice.times(t.soldQty)).minus(t.fees)
+      : t.soldProceeds.minus(t.boughtCost).minus(t.fees);
   return {
     symbol: t.symbol,
     strategyId: t.strategyId,
@@ -66,16 +62,13 @@ function finish(t: OpenTrip, exitTime: number | undefined): RoundTrip {
     quantity: t.peak,
     entryPrice,
     exitPrice,
-    fees,
+    fees: t.fees,
     pnl,
-    fills: t.buys.length + t.sells.length,
+    fills: t.fills,
   };
 }
 
-/**
- * Round trips built one fill at a time, so that a caller walking the fills anyway (the result) reads each fill
- * once: after a long run the fills are scattered in memory, and fetching them is much of the cost.
- */
+/** Round trips built one fill at a time, so that a caller walking the fills anyway (the result) reads each once. */
 export class RoundTripBuilder {
   readonly #open = new Map<string, OpenTrip>();
 
@@ -83,6 +76,7 @@ export class RoundTripBuilder {
   add(fill: Fill, strategyId: string): RoundTrip | undefined {
     const key = `${strategyId}|${fill.symbol}`;
     let trip = this.#open.get(key);
+    const value = fill.quantity.times(fill.price);
     if (fill.side === 'buy') {
       if (trip === undefined) {
         // Quantities are > 0 (createFill checks), so the first buy is the peak so far.
@@ -92,20 +86,28 @@ export class RoundTripBuilder {
           entryTime: fill.timestamp,
           held: fill.quantity,
           peak: fill.quantity,
-          buys: [fill],
-          sells: [],
+          boughtQty: fill.quantity,
+          boughtCost: value,
+          soldQty: ZERO,
+          soldProceeds: ZERO,
+          fees: fill.fee,
+          fills: 1,
         };
         this.#open.set(key, trip);
-      } else {
-        trip.held = trip.held.plus(fill.quantity);
-        if (trip.held.gt(trip.peak)) trip.peak = trip.held;
-        trip.buys.push(fill);
+        return undefined;
       }
+      trip.held = trip.held.plus(fill.quantity);
+      if (trip.held.gt(trip.peak)) trip.peak = trip.held;
+      trip.boughtQty = trip.boughtQty.plus(fill.quantity);
+      trip.boughtCost = trip.boughtCost.plus(value);
     } else {
       if (trip === undefined) return undefined;
       trip.held = trip.held.minus(fill.quantity);
-      trip.sells.push(fill);
+      trip.soldQty = trip.soldQty.plus(fill.quantity);
+      trip.soldProceeds = trip.soldProceeds.plus(value);
     }
+    trip.fees = trip.fees.plus(fill.fee);
+    trip.fills++;
     if (isPositive(trip.held)) return undefined;
     this.#open.delete(key);
     return finish(trip, fill.timestamp);
