@@ -13,7 +13,33 @@ export interface StreamingAverage {
 }
 
 export function movingAverage(kind: MovingAverageKind, period: number): StreamingAverage {
-  return kind === 'ema' ? new EMA(period) : new SMA(period);
+  return kind === 'ema' ? new WarmEma(period) : new SMA(period);
+}
+
+/**
+ * trading-signals' EMA returns a value from its first price on (seeded with it) and is stable only after `period`
+ * prices; its SMA returns null until then. Wrapped so that both kinds answer null while warming up, and a crossover
+ * never trades on an average of two or three prices.
+ */
+class WarmEma implements StreamingAverage {
+  readonly #ema: EMA;
+  readonly #period: number;
+  #seen = 0;
+
+  constructor(period: number) {
+    this.#ema = new EMA(period);
+    this.#period = period;
+  }
+
+  add(price: number): number | null {
+    const value = this.#ema.add(price);
+    if (this.#seen < this.#period) this.#seen++;
+    return this.#seen >= this.#period ? value : null;
+  }
+
+  get isStable(): boolean {
+    return this.#seen >= this.#period;
+  }
 }
 
 /** A value for a reason string: 8 significant digits, no exponent for ordinary prices. */

@@ -4,6 +4,7 @@ import { GridStrategy, gridLevels } from '../../src/strategies/builtin/grid.ts';
 import { MarketMakingStrategy } from '../../src/strategies/builtin/market-making.ts';
 import { MeanReversionStrategy } from '../../src/strategies/builtin/mean-reversion.ts';
 import { TrendStrategy } from '../../src/strategies/builtin/trend.ts';
+import { movingAverage } from '../../src/strategies/indicators.ts';
 import { barsFrom, harness, T0 } from './helpers.ts';
 
 async function run(strategy: ConstructorParameters<typeof Object>[0], closes: number[], budget?: string) {
@@ -30,6 +31,19 @@ describe('trend', () => {
     expect(r[1]!.reason).toContain('fast crossed below slow');
     expect(String(r[0]!.quantity)).toBe('416.66666666'); // 0.5 × 10000 / 12, rounded down
     expect(String(r[1]!.quantity)).toBe('416.66666666');
+  });
+
+  it('does not trade while an EMA is warming up: both averages answer only after `slow` closes', async () => {
+    // Seeded with the first close, the EMAs cross up at the third close, before the slow one has seen 4 closes; a
+    // strategy trading that would buy at 12 there and sell at 10 three bars later. Warm, they first cross at the tenth.
+    const closes = [10, 8, 12, 13, 14, 10, 8, 7, 9, 12, 13, 14];
+    const h = await run(new TrendStrategy({ fast: 2, slow: 4, average: 'ema', fraction: 0.5 }), closes);
+    const r = h.execution.requests;
+    expect(r.map((x) => x.side)).toEqual(['buy']);
+    expect(r[0]!.reason).toMatch(/^EMA\(2\)=\S+ EMA\(4\)=\S+: fast crossed above slow at close 12$/);
+    expect(movingAverage('ema', 3).isStable).toBe(false);
+    const ema = movingAverage('ema', 3);
+    expect([ema.add(1), ema.add(2), ema.add(3) !== null, ema.isStable]).toEqual([null, null, true, true]);
   });
 
   it('sells at the ATR stop', async () => {
