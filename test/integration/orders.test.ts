@@ -182,7 +182,10 @@ describe.each<ApiVersion>(['v2', 'v1'])('order types to a terminal state (%s)', 
       ],
       [
         { symbol: 'BTC-USD', side: 'buy', type: 'market', assetQuantity: '0.0000001' },
-        /Order quantity 0\.0000001 is below the minimum order size of 0\.000001/,
+        // v1 pairs publish a minimum size in asset units; v2 pairs a minimum amount in USD.
+        apiVersion === 'v1'
+          ? /Order quantity 0\.0000001 is below the minimum order size of 0\.000001/
+          : /Order amount 0\.\d+ is below the minimum order amount of 0\.1/,
       ],
       [{ symbol: 'BTC-USD', side: 'buy', type: 'market', assetQuantity: '1' }, /Insufficient buying power\./],
       [{ symbol: 'BTC-USD', side: 'sell', type: 'market', assetQuantity: '0.001' }, /Insufficient BTC holdings\./],

@@ -30,6 +30,7 @@ const OptionsSchema = z.object({
   publicUrl: z.url().optional(),
   end: z.enum(['loop', 'stop']).default('loop'),
   rateLimit: z.boolean().default(true),
+  rateLimitScope: z.enum(['endpoint', 'account']).default('endpoint'),
 });
 
 export type SimulatorCommandOptions = z.input<typeof OptionsSchema>;
@@ -69,7 +70,7 @@ export async function runSimulatorCommand(
     ...(o.faults === undefined ? {} : { faults: o.faults }),
     ...(o.cancelDelay === undefined ? {} : { cancelDelayMs: o.cancelDelay }),
     ...(o.publicUrl === undefined ? {} : { publicUrl: o.publicUrl }),
-    ...(o.rateLimit ? {} : { rateLimit: false as const }),
+    rateLimit: o.rateLimit ? { perEndpoint: o.rateLimitScope === 'endpoint' } : false,
   });
   log(
     `Robinhood simulator listening on ${sim.url} (${accounts.length} account${accounts.length === 1 ? '' : 's'}, seed ${o.seed})`,
@@ -101,7 +102,8 @@ export function register(program: Command): void {
     .option('--cancel-delay <ms>', 'how long a cancel takes to settle (default 1000)')
     .option('--public-url <url>', 'origin for absolute pagination links (default: from the Host header)')
     .option('--end <mode>', 'at the end of the data: loop or stop', 'loop')
-    .option('--no-rate-limit', 'turn off the 300/100-per-minute token bucket')
+    .option('--rate-limit-scope <scope>', 'a token bucket per account and "endpoint", or one per "account"', 'endpoint')
+    .option('--no-rate-limit', 'turn off the 300/100-per-minute token buckets')
     .action(async (opts: SimulatorCommandOptions) => {
       const sim = await runSimulatorCommand(opts);
       await new Promise<void>((resolve) => {

@@ -183,7 +183,8 @@ export class MatchingEngine {
   placeOrder(accountNumber: string, version: ApiVersion, request: OrderRequest): PlaceResult {
     this.process();
     const account = this.#requireAccount(accountNumber);
-    const dupKey = `${accountNumber}:${request.clientOrderId}`;
+    // v1 and v2 orders are apart (each version lists, reads and cancels only its own), and so are their ids.
+    const dupKey = `${accountNumber}:${version}:${request.clientOrderId}`;
     const existing = this.#byClientId.get(dupKey);
     if (existing !== undefined) {
       // Fingerprints only for a re-sent id (rare): building them for every order would cost more than placing it.
@@ -201,7 +202,7 @@ export class MatchingEngine {
     const quote = this.#quote(pair.symbol);
     const touch = this.#touch(quote, request.side, version);
     const reference = request.limitPrice ?? request.stopPrice ?? touch;
-    const quantity = resolveQuantity(pair, request, reference);
+    const quantity = resolveQuantity(pair, request, reference, version);
     const feeRatio = version === 2 ? this.feeStatus(account).feeRatio : ZERO;
     if (version === 2) checkMinAmount(pair, quantity, reference, request);
 

@@ -35,8 +35,16 @@ export function checkPrices(pair: SimPair, request: OrderRequest): void {
   }
 }
 
-/** The asset quantity the order will fill: as given, or quote_amount / reference price rounded down. */
-export function resolveQuantity(pair: SimPair, request: OrderRequest, referencePrice: Decimal): Decimal {
+/**
+ * The asset quantity the order will fill: as given, or quote_amount / reference price rounded down. v1 pairs publish a
+ * minimum size in asset units; v2 pairs publish none (their minimum is `min_order_amount`, in USD: checkMinAmount).
+ */
+export function resolveQuantity(
+  pair: SimPair,
+  request: OrderRequest,
+  referencePrice: Decimal,
+  version: ApiVersion,
+): Decimal {
   const key = configKey(request);
   if (request.assetQuantity !== undefined) {
     const qty = request.assetQuantity;
@@ -47,7 +55,7 @@ export function resolveQuantity(pair: SimPair, request: OrderRequest, referenceP
         `Order quantity ${toPlain(qty)} has invalid increment; the asset increment is ${toPlain(pair.assetIncrement)}.`,
         attr,
       );
-    checkSize(pair, qty, attr);
+    checkSize(pair, qty, attr, version);
     return qty;
   }
   const amount = request.quoteAmount;
@@ -59,12 +67,14 @@ export function resolveQuantity(pair: SimPair, request: OrderRequest, referenceP
       attr,
     );
   const qty = roundDown(divide(amount, referencePrice), pair.assetIncrement);
-  checkSize(pair, qty, attr);
+  checkSize(pair, qty, attr, version);
   return qty;
 }
 
-function checkSize(pair: SimPair, qty: Decimal, attr: string): void {
-  if (qty.lt(pair.minOrderSize))
+function checkSize(pair: SimPair, qty: Decimal, attr: string, version: ApiVersion): void {
+  if (qty.lte(ZERO))
+    throw validationError(`Order amount is too small: it buys less than ${toPlain(pair.assetIncrement)}.`, attr);
+  if (version === 1 && qty.lt(pair.minOrderSize))
     throw validationError(
       `Order quantity ${toPlain(qty)} is below the minimum order size of ${toPlain(pair.minOrderSize)}.`,
       attr,

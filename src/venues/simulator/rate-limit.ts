@@ -1,14 +1,14 @@
-// Token buckets per account (and optionally per endpoint), shaped like Robinhood's: capacity 300, 100 tokens a
-// minute. Time is injected.
+// Token buckets per account and endpoint, shaped like Robinhood's: capacity 300, 100 tokens a minute ("rate limits are
+// applied per endpoint", robinhood-api.md §7.1). One bucket per account is the stricter option. Time is injected.
 
 export interface RateLimitOptions {
   readonly capacity: number;
   readonly refillPerMinute: number;
-  /** Robinhood says limits are per endpoint; off by default so that one budget per account is easy to test. */
+  /** A bucket per account and endpoint (Robinhood's documented scope), or one per account when false. */
   readonly perEndpoint: boolean;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitOptions = { capacity: 300, refillPerMinute: 100, perEndpoint: false };
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { capacity: 300, refillPerMinute: 100, perEndpoint: true };
 
 interface Bucket {
   tokens: number;

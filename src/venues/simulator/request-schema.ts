@@ -4,7 +4,7 @@
 import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
 import { z } from 'zod';
 import { dec, type Decimal } from '../../core/decimal.ts';
-import { clientError, validationErrors, type RhErrorItem, type SimApiError } from './errors.ts';
+import { validationError, validationErrors, type RhErrorItem, type SimApiError } from './errors.ts';
 import { ORDER_TYPES, TIME_IN_FORCE, type ApiVersion, type OrderRequest } from './order.ts';
 
 const REQUIRED = 'This field is required.';
@@ -56,7 +56,8 @@ export function parseJsonBody(body: Buffer): unknown {
   try {
     return parseLossless(body.toString('utf8'));
   } catch (err) {
-    throw clientError(400, `JSON parse error - ${err instanceof Error ? err.message : String(err)}`);
+    // A 400 is a validation_error (robinhood-api.md §7.3); a body error names no field.
+    throw validationError(`JSON parse error - ${err instanceof Error ? err.message : String(err)}`, 'non_field_errors');
   }
 }
 

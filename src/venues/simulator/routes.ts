@@ -150,7 +150,9 @@ function listOrders(ctx: RouteContext): RouteResponse {
   const symbols = symbolsParam(q);
   const id = ctx.version === 1 ? q.get('id') : null;
   if (id !== null && id !== '' && !/^[0-9a-f-]{32,36}$/i.test(id)) throw validationError('Must be a valid UUID.', 'id');
+  // Each version lists its own orders only, as it reads and cancels only its own (a v2 row carries fee fields).
   const matches = (o: SimOrder): boolean =>
+    o.version === ctx.version &&
     (createdStart === undefined || o.createdAt >= createdStart) &&
     (createdEnd === undefined || o.createdAt <= createdEnd) &&
     (updatedStart === undefined || o.updatedAt >= updatedStart) &&

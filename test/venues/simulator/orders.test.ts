@@ -208,10 +208,10 @@ describe('rejections', () => {
   const cases: Array<[string, Record<string, unknown>, string, string | RegExp]> = [
     ['off-increment quantity', market('0.000000001'), 'market_order_config.asset_quantity', /invalid increment/],
     [
-      'below the minimum',
+      'below the minimum amount (v2 has no minimum size)',
       market('0.0000001'),
       'market_order_config.asset_quantity',
-      /below the minimum order size of 0.000001/,
+      /below the minimum order amount of 0.1/,
     ],
     ['above the maximum', market('21'), 'market_order_config.asset_quantity', /above the maximum order size of 20/],
     ['beyond buying power', market('2'), 'non_field_errors', 'Insufficient buying power.'],
@@ -312,6 +312,31 @@ describe('rejections', () => {
     else expect(error.detail).toMatch(detail);
     expect(s.sim.engine.orders()).toHaveLength(0);
   });
+  it('holds v1 orders to a minimum size in asset units, and v2 orders only to a minimum amount in USD', async () => {
+    s = await setup({}, '1000');
+    const v1 = await s.client.post(V1, market('0.00005', 'buy', 'ETH-USD'));
+    expect(v1.status).toBe(400);
+    expect(v1.json.errors).toEqual([
+      {
+        detail: 'Order quantity 0.00005 is below the minimum order size of 0.0001.',
+        attr: 'market_order_config.asset_quantity',
+      },
+    ]);
+    // The same size on v2: no size minimum is published there, and it is worth more than ETH-USD's 0.1 USD.
+    const v2 = await s.client.post(V2, market('0.00005', 'buy', 'ETH-USD'));
+    expect(v2.status, JSON.stringify(v2.json)).toBe(201);
+  });
+
+  it('answers a body that is not JSON with a 400 validation_error naming no field', async () => {
+    s = await setup();
+    const r = await s.client.request('POST', V1, '{bad json');
+    expect(r.status).toBe(400);
+    expect(r.json.type).toBe('validation_error');
+    expect(r.json.errors).toHaveLength(1);
+    expect(r.json.errors[0].attr).toBe('non_field_errors');
+    expect(r.json.errors[0].detail).toMatch(/^JSON parse error - /);
+  });
+
   it('v2 refuses account_number in the body instead of the query', async () => {
     s = await setup();
     const r = await s.client.post('/api/v2/crypto/trading/orders/', { ...market('0.01'), account_number: '123456789' });
@@ -335,5 +360,22 @@ describe('client_order_id', () => {
     expect(c.status).toBe(400);
     expect(c.json.errors[0].attr).toBe('client_order_id');
     expect(s.sim.engine.orders()).toHaveLength(1);
+  });
+
+  it('v1 and v2 keep their orders apart: each lists, reads and cancels its own, and an id is per version', async () => {
+    s = await setup();
+    const body = market('0.01');
+    const v1 = await s.client.post(V1, body);
+    const v2 = await s.client.post(V2, body); // the same client_order_id: a new v2 order, not the v1 one
+    expect([v1.status, v2.status]).toEqual([201, 201]);
+    expect(v2.json.id).not.toBe(v1.json.id);
+    expect(v2.json).toHaveProperty('fee_charged');
+    expect(v1.json).not.toHaveProperty('fee_charged');
+    const v1List = await s.client.get(V1);
+    const v2List = await s.client.get(V2);
+    expect(v1List.json.results.map((o: { id: string }) => o.id)).toEqual([v1.json.id]);
+    expect(v2List.json.results.map((o: { id: string }) => o.id)).toEqual([v2.json.id]);
+    expect((await s.client.get(`${V1}${v2.json.id}/`)).status).toBe(404);
+    expect((await s.client.get(v2Get(v1.json.id))).status).toBe(404);
   });
 });

@@ -70,6 +70,21 @@ describe('rate limiting', () => {
     expect(r.json.errors[0].attr).toBeNull();
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
   });
+
+  it('keeps a bucket per endpoint by default, and one per account when asked', async () => {
+    const accounts = '/api/v1/crypto/trading/accounts/';
+    const quotes = '/api/v1/crypto/marketdata/best_bid_ask/?symbol=BTC-USD';
+    s = await setup({ rateLimit: { capacity: 2, refillPerMinute: 1 } });
+    const perEndpoint: number[] = [];
+    for (const target of [accounts, accounts, accounts, quotes, quotes, quotes])
+      perEndpoint.push((await s.client.get(target)).status);
+    expect(perEndpoint).toEqual([200, 200, 429, 200, 200, 429]);
+    await s.sim.close();
+    s = await setup({ rateLimit: { capacity: 2, refillPerMinute: 1, perEndpoint: false } });
+    const shared: number[] = [];
+    for (const target of [accounts, accounts, quotes]) shared.push((await s.client.get(target)).status);
+    expect(shared).toEqual([200, 200, 429]);
+  });
 });
 
 describe('fault injection', () => {
