@@ -9,7 +9,7 @@ import { GridStrategy } from './builtin/grid.ts';
 import { MarketMakingStrategy } from './builtin/market-making.ts';
 import { MeanReversionStrategy } from './builtin/mean-reversion.ts';
 import { TrendStrategy } from './builtin/trend.ts';
-import { Strategy, type StrategyClass } from './strategy.ts';
+import { Strategy, StrategyParamsError, type StrategyClass } from './strategy.ts';
 
 export const BUILTIN_STRATEGIES: Readonly<Record<string, StrategyClass>> = {
   market_making: MarketMakingStrategy,
@@ -80,7 +80,14 @@ export class StrategyRegistry {
   async create(type: string, id: string, params: unknown = {}): Promise<CreatedStrategy> {
     const cls = await this.resolve(type);
     const Ctor = cls as unknown as new (params: unknown) => Strategy<unknown>;
-    return { id, type, strategy: new Ctor(params) };
+    try {
+      return { id, type, strategy: new Ctor(params) };
+    } catch (err) {
+      // Named as the configuration names it, not by its class.
+      if (err instanceof StrategyParamsError)
+        throw new StrategyParamsError(id === type ? `"${id}"` : `"${id}" (${type})`, err.problems);
+      throw err;
+    }
   }
 
   list(): StrategyInfo[] {

@@ -13,18 +13,53 @@ import type { BookView, JsonValue, StrategyContext } from './types.ts';
 export type HandlerResult = void | Promise<void>;
 
 /**
+ * Parameters a strategy refused: one line per problem, naming the field and the value. The registry re-labels it
+ * with the configured id and type (the constructor knows only its class).
+ */
+export class StrategyParamsError extends ValidationError {
+  readonly problems: readonly string[];
+
+  constructor(strategy: string, problems: readonly string[]) {
+    super(`invalid parameters for strategy ${strategy}: ${problems.join('; ')}`, { strategy, problems });
+    this.problems = problems;
+  }
+}
+
+/**
  * Parses a strategy's parameters; the error names each bad field and value, and cross-field rules (superRefine in the
- * schema) say why a combination is impossible.
+ * schema) say why a combination is impossible. A name the schema does not know is refused rather than dropped (a
+ * misspelt `fastt=5` would otherwise run the default silently).
  */
 export function parseParams<P>(schema: z.ZodType<P>, params: unknown, strategyName: string): P {
-  const result = schema.safeParse(params ?? {});
-  if (!result.success) {
-    throw new ValidationError(`invalid parameters for strategy ${strategyName}: ${z.prettifyError(result.error)}`, {
-      strategy: strategyName,
-      issues: result.error.issues,
-    });
-  }
+  const raw = params ?? {};
+  const problems = unknownParams(schema, raw);
+  const result = schema.safeParse(raw);
+  if (!result.success) problems.push(...result.error.issues.map((issue) => describeIssue(issue, raw)));
+  if (problems.length > 0 || !result.success) throw new StrategyParamsError(strategyName, problems);
   return result.data;
+}
+
+function unknownParams(schema: z.ZodType, raw: unknown): string[] {
+  if (!(schema instanceof z.ZodObject) || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [];
+  if (schema.def.catchall !== undefined && !(schema.def.catchall instanceof z.ZodNever)) return []; // open by design
+  const known = Object.keys(schema.shape);
+  return Object.keys(raw)
+    .filter((key) => !known.includes(key))
+    .map((key) => `unknown parameter "${key}"; known: ${known.join(', ')}`);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const path = issue.path.map(String).join('.');
+  let value: unknown = raw;
+  for (const key of issue.path) value = isRecord(value) ? value[String(key)] : undefined;
+  if (issue.code === 'invalid_type' && value === undefined) return `${path} is required`;
+  // A refinement's message states its values already.
+  const got = issue.code === 'custom' || value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+  return `${path === '' ? 'parameters' : path}: ${issue.message}${got}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 export abstract class Strategy<P = unknown> {

@@ -33,6 +33,22 @@ describe('registry', () => {
     await expect(createStrategy('nope', 'x')).rejects.toThrow(/unknown strategy "nope"; known: market_making/);
   });
 
+  it('refuses parameters it does not know, and names the strategy by its id, each field and each value', async () => {
+    await expect(createStrategy('trend', 't2', { fastt: 5 })).rejects.toThrow(
+      'invalid parameters for strategy "t2" (trend): unknown parameter "fastt"; known: fast, slow, average, fraction, atrStop, atrPeriod',
+    );
+    await expect(createStrategy('trend', 'trend', { fast: 'abc', slow: 30 })).rejects.toThrow(
+      /^invalid parameters for strategy "trend": fast: .*expected number.* \(got "abc"\)$/,
+    );
+    await expect(createStrategy('grid', 'g', {})).rejects.toThrow(
+      'invalid parameters for strategy "g" (grid): lower is required; upper is required; quantityPerLevel is required',
+    );
+    // A refinement says what it compared; the value is not repeated.
+    await expect(createStrategy('trend', 't', { fast: 40, slow: 30 })).rejects.toThrow(
+      /: fast: fast \(40\) must be shorter than slow \(30\)[^(]*$/,
+    );
+  });
+
   it('loads a user strategy from a .ts file (default export) and rejects bad files clearly', async () => {
     const good = join(dir, 'good.ts');
     writeFileSync(
