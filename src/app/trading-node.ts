@@ -26,6 +26,7 @@ import { StopWiring } from '../risk/stop-wiring.ts';
 import { StopManager } from '../risk/stops.ts';
 import { createStrategy } from '../strategies/registry.ts';
 import { StrategyRunner } from '../strategies/runner.ts';
+import { DEFAULT_BUY_HOLD_FACTOR } from '../strategies/sizing.ts';
 
 export interface TradingNodeOptions {
   readonly config: AppConfig;
@@ -119,6 +120,7 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
     store,
     logger,
     saveStateEveryMs: 60_000,
+    buyHoldFactor: DEFAULT_BUY_HOLD_FACTOR,
   });
   for (const spec of options.strategies.filter((s) => s.enabled)) {
     const created = await createStrategy(spec.type, spec.id, spec.params);

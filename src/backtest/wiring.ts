@@ -2,7 +2,7 @@
 // (the simulator's MatchingEngine), ExecutionEngine over an in-memory store, Portfolio, cache, RiskGate, optional
 // default stops, StrategyRunner and the strategy — and connects them on one bus. The replay is in engine.ts.
 import { SimulatedClock } from '../core/clock.ts';
-import { type Decimal } from '../core/decimal.ts';
+import { toNumber, ZERO, type Decimal } from '../core/decimal.ts';
 import { SeededIdGenerator } from '../core/ids.ts';
 import { MessageBus } from '../core/message-bus.ts';
 import { MarketDataCache } from '../data/cache.ts';
@@ -171,6 +171,10 @@ export async function wire(config: BacktestConfig, data: LoadedData, options: Ba
     risk,
     pairs: (symbol) => pairOf.get(symbol),
     store,
+    // What the simulated venue holds for a market buy: the collar above the price, and the fee (the first tier's
+    // without a flat rate, the highest).
+    buyHoldFactor:
+      (1 + toNumber(config.marketBuyCollar)) * (1 + toNumber(config.feeRate ?? DEFAULT_FEE_TIERS[0]?.feeRatio ?? ZERO)),
   });
   const fills: AttributedFill[] = [];
   const denied: DeniedOrder[] = [];

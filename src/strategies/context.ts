@@ -44,6 +44,8 @@ export interface ContextHost {
   readonly market: MarketView;
   readonly portfolio: PortfolioPort;
   pair(symbol: string): TradingPair | undefined;
+  /** A market buy's hold at the venue per unit of notional (collar and fee); sizing leaves this headroom. */
+  readonly buyHoldFactor: number;
   /** Budget, risk, execution. */
   route(strategyId: string, request: OrderRequest): Promise<OrderResult>;
   /** A denial before anything reached risk (bad size, unknown pair): journaled like any other. */
@@ -197,7 +199,7 @@ export function createContext(host: ContextHost, spec: ContextSpec): StrategyCon
     cancelTimer: (name) => host.cancelTimer(id, name),
     fixedFraction: (fraction, price) => {
       const capital = spec.budget ?? dec(host.portfolio.equity());
-      return fixedFractionQuantity(capital, fraction, price, availableToBuy());
+      return fixedFractionQuantity(capital, fraction, price, availableToBuy(), host.buyHoldFactor);
     },
     log: spec.log,
   };

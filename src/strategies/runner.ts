@@ -60,6 +60,12 @@ export interface StrategyRunnerOptions {
   readonly maxConsecutiveErrors?: number;
   /** Save every strategy's state this often on the clock (ms); default: only on stop. */
   readonly saveStateEveryMs?: number;
+  /**
+   * How many times its notional a market buy takes from buying power at the venue: the price collar it is held at
+   * and the fee (e.g. 1.01 × 1.0095). Fixed-fraction sizing keeps within buying power ÷ this, so that "all of it"
+   * is an order the venue accepts. Default 1.
+   */
+  readonly buyHoldFactor?: number;
 }
 
 export interface StrategySpec {
@@ -482,6 +488,7 @@ export class StrategyRunner {
       market: this.#o.market,
       portfolio: this.#o.portfolio,
       pair: (symbol: string) => this.#o.pairs(symbol),
+      buyHoldFactor: this.#o.buyHoldFactor ?? 1,
       route: (strategyId: string, request: OrderRequest) => this.#trackedResult(this.#gate.route(strategyId, request)),
       deny: (strategyId: string, request: OrderRequest, rule: string, reason: string) =>
         this.#trackedResult(this.#gate.deny(strategyId, request, rule, reason)),

@@ -86,3 +86,16 @@ describe.skipIf(!present)('regression fingerprints of the built-in strategies on
     );
   }
 });
+
+describe.skipIf(!present)('sizing within what the venue holds', () => {
+  it('all in (fraction 1) buys what the venue accepts: no entry refused for buying power', async () => {
+    for (const config of [{ strategy: 'trend' }, { strategy: 'trend', feeRate: undefined }]) {
+      const r = await runBacktest(
+        { feeRate: '0.001', seed: 1, ...config, params: { fraction: 1 }, data: [btcHourly ?? ''] },
+        { createStrategy: registryStrategyFactory },
+      );
+      expect(r.denied).toEqual([]);
+      expect(r.metrics.tradeCount).toBe(54);
+    }
+  }, 60_000);
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dec, toPlain } from '../../src/core/decimal.ts';
 import { fixedFractionSize, kellyFraction, StopManager, volatilitySize } from '../../src/risk/index.ts';
+import { fixedFractionQuantity } from '../../src/strategies/sizing.ts';
 
 const q = (symbol: string, bid: number) => ({ symbol, timestamp: 0, bid, ask: bid + 1 });
 
@@ -73,5 +74,18 @@ describe('sizing helpers', () => {
     expect(() => fixedFractionSize({ equity: '1', riskFraction: 0.01, entryPrice: '5', stopPrice: '5' })).toThrow(
       'stop distance must be greater than 0, got 0',
     );
+  });
+});
+
+describe('fixed-fraction quantity', () => {
+  it('keeps what the venue holds for a market buy (collar and fee) within what is available', () => {
+    // 10,000 at 100: 100 units; all of it held at 1.02 × notional is 10,200 > 10,000 available.
+    expect(toPlain(fixedFractionQuantity(dec('10000'), 1, 100, dec('10000')))).toBe('100');
+    const held = fixedFractionQuantity(dec('10000'), 1, 100, dec('10000'), 1.02);
+    expect(held.times(dec('100')).times(dec('1.02')).lte(dec('10000'))).toBe(true);
+    expect(toPlain(held)).toBe('98.039215686274');
+    // A smaller fraction within the headroom is untouched.
+    expect(toPlain(fixedFractionQuantity(dec('10000'), 0.5, 100, dec('10000'), 1.02))).toBe('50');
+    expect(() => fixedFractionQuantity(dec('1'), 1, 1, dec('1'), 0.5)).toThrow(/holdFactor must be ≥ 1, got 0.5/);
   });
 });
