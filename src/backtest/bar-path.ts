@@ -40,11 +40,13 @@ export function barCorners(bar: Bar): PathPoint[] {
 
 /**
  * The full path: the corners with a tick inserted at every trigger strictly between two consecutive corners, in the
- * direction of travel, at a time interpolated linearly between them.
+ * direction of travel, at a time interpolated linearly between them; and a tick at every time in `readyAt` (when an
+ * order becomes fillable: sent + latency) strictly between two corners, at the price interpolated linearly there. An
+ * order that arrives a millisecond after the open fills near the open, not at the next extreme of the bar.
  */
-export function barPath(bar: Bar, triggers: readonly TriggerPrice[]): PathPoint[] {
+export function barPath(bar: Bar, triggers: readonly TriggerPrice[], readyAt: readonly number[] = []): PathPoint[] {
   const corners = barCorners(bar);
-  if (triggers.length === 0) return corners;
+  if (triggers.length === 0 && readyAt.length === 0) return corners;
   const out: PathPoint[] = [corners[0] as PathPoint];
   for (let i = 1; i < corners.length; i++) {
     const a = corners[i - 1] as PathPoint;
@@ -53,15 +55,23 @@ export function barPath(bar: Bar, triggers: readonly TriggerPrice[]): PathPoint[
     const hi = Math.max(a.price, b.price);
     const inside = triggers.filter((tr) => tr.price > lo && tr.price < hi);
     inside.sort((x, y) => (b.price >= a.price ? x.price - y.price : y.price - x.price));
+    const points: PathPoint[] = [];
     for (const tr of inside) {
       const share = (tr.price - a.price) / (b.price - a.price);
-      out.push({
+      points.push({
         timestamp: a.timestamp + Math.floor((b.timestamp - a.timestamp) * share),
         price: tr.price,
         touch: tr.touch,
       });
     }
-    out.push(b);
+    for (const at of new Set(readyAt)) {
+      if (at <= a.timestamp || at >= b.timestamp) continue;
+      const share = (at - a.timestamp) / (b.timestamp - a.timestamp);
+      points.push({ timestamp: at, price: a.price + (b.price - a.price) * share });
+    }
+    // Stable: triggers at one instant keep their order of travel.
+    if (readyAt.length > 0) points.sort((x, y) => x.timestamp - y.timestamp);
+    out.push(...points, b);
   }
   return out;
 }

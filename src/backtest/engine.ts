@@ -123,7 +123,8 @@ function pathPoints(w: Wiring, group: readonly Bar[], after: number): PathPoint[
     const withOrders = w.market.hasOrders(bar.symbol);
     const triggers = withOrders ? w.market.triggers(bar.symbol) : [];
     if (w.stops !== undefined) triggers.push(...stopLevels(w.stops, bar.symbol));
-    for (const point of barPath(bar, triggers)) {
+    const ready = withOrders ? w.market.readyTimes(bar.symbol) : [];
+    for (const point of barPath(bar, triggers, ready)) {
       // Every field written (no spread): the points then share one shape, and this runs twice per order.
       if (point.timestamp > after) {
         points.push({
@@ -180,7 +181,9 @@ async function replayPath(w: Wiring, group: readonly Bar[], timersDue: boolean):
     if (w.market.placed !== placed) {
       points = pathPoints(w, group, w.clock.now());
       if (exited) {
+        // The exit fills at the level's price: it replaces the path's own point for the moment the order is ready.
         const at = w.clock.now() + w.fillDelayMs;
+        points = points.filter((p) => p.timestamp !== at || p.symbol !== symbol);
         points.unshift({ timestamp: at, price: point.price, touch: undefined, symbol, withOrders: true });
       }
       k = -1;

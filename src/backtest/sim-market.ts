@@ -146,6 +146,16 @@ export class SimMarket {
     return out;
   }
 
+  /** When the tracked orders on `symbol` become fillable (placed + the venue's delay), for the bar path. */
+  readyTimes(symbol: string): number[] {
+    const out: number[] = [];
+    for (const id of this.#tracked.keys()) {
+      const o = this.engine.order(id);
+      if (o !== undefined && o.request.symbol === symbol) out.push(o.createdAt + this.#options.latencyMs + 1);
+    }
+    return out;
+  }
+
   /** Whether any tracked order is on `symbol` (without one, a bar's path changes nothing at the venue). */
   hasOrders(symbol: string): boolean {
     for (const id of this.#tracked.keys()) if (this.engine.order(id)?.request.symbol === symbol) return true;

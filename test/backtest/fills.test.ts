@@ -88,13 +88,21 @@ describe('fill models on bars', () => {
     expect(strategy.fills[0]?.price.toFixed()).toBe('102.22');
   });
 
-  it('delays orders by the latency: a market order then fills at the first path point after it arrives', async () => {
-    const { strategy } = await run(
-      new Map([[0, (ctx) => ctx.orders.market('BTC-USD', 'buy', '1', { reason: 'test' })]]),
-      { latencyMs: 60_000 },
-    );
-    // Bar 1 is an up bar: its second point is the low, a third into the bar.
-    expect(strategy.fills[0]?.price.toFixed()).toBe('101');
+  it('delays orders by the latency: a market order fills at the path price when it arrives', async () => {
+    const at = async (latencyMs: number): Promise<string | undefined> => {
+      const { strategy } = await run(
+        new Map([[0, (ctx) => ctx.orders.market('BTC-USD', 'buy', '1', { reason: 'test' })]]),
+        { latencyMs },
+      );
+      return strategy.fills[0]?.price.toFixed();
+    };
+    // Bar 1 is an up bar: from its open (102) the path falls to the low (101) a third into the hour. A minute in, the
+    // price is 102 − 1/20 (on the cent grid); a millisecond in, still the open — never the bar's extreme.
+    expect(await at(60_000)).toBe('101.95');
+    expect(await at(1)).toBe('102');
+    expect(await at(0)).toBe('102');
+    // Arriving after the bar's end: the next bar's open.
+    expect(await at(3_600_000)).toBe('103');
   });
 
   it('charges the flat fee rate on the notional', async () => {

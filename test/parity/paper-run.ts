@@ -195,7 +195,13 @@ export async function runPaper(data: LoadedData, config: PaperConfig, recorder: 
         const working = execution.openOrders().length > 0;
         const points = group
           .flatMap((bar) => {
-            const path = barPath(bar, working ? triggers(execution.openOrders(), bar.symbol) : []);
+            const open = working ? execution.openOrders().filter((o) => o.symbol === bar.symbol) : [];
+            // As the backtester: a point when each order becomes fillable (latency 0: 1 ms after it was sent).
+            const path = barPath(
+              bar,
+              working ? triggers(open, bar.symbol) : [],
+              open.map((o) => o.createdAt + 1),
+            );
             return (working ? path : path.slice(-1)).map((p) => ({ ...p, symbol: bar.symbol }));
           })
           .sort((a, b) => a.timestamp - b.timestamp);
