@@ -1,7 +1,7 @@
 // A worker thread of the optimizer: runs the backtests it is sent, one at a time, and posts their metrics back.
 // Data files are loaded once per worker (per file set and window) and reused by every run.
 import { parentPort } from 'node:worker_threads';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage, SherwoodError } from '../core/errors.ts';
 import { loadData, type LoadedData } from './data.ts';
 import { runBacktest, type StrategyFactory } from './engine.ts';
 import type { OptimizeJob, OptimizeJobResult } from './optimizer.ts';
@@ -40,7 +40,9 @@ async function run(job: OptimizeJob): Promise<OptimizeJobResult> {
     const result = await runBacktest(c, { createStrategy: await factoryFor(job.factoryModule), data: await data });
     return { id: job.id, ok: true, metrics: result.metrics, fingerprint: result.fingerprint.hash };
   } catch (err) {
-    return { id: job.id, ok: false, error: errorMessage(err) };
+    // The code lets the optimizer tell invalid parameters (a usage error) from a run that broke.
+    const code = err instanceof SherwoodError ? err.code : undefined;
+    return { id: job.id, ok: false, error: errorMessage(err), ...(code !== undefined && { code }) };
   }
 }
 

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { SherwoodError, ValidationError } from '../core/errors.ts';
 import type { BacktestConfigInput } from './config.ts';
 import type { Metrics } from './metrics.ts';
 import type { ParamValue } from './param-space.ts';
@@ -36,13 +37,15 @@ export interface OptimizeJob {
 
 export type OptimizeJobResult =
   | { readonly id: number; readonly ok: true; readonly metrics: Metrics; readonly fingerprint: string }
-  | { readonly id: number; readonly ok: false; readonly error: string };
+  | { readonly id: number; readonly ok: false; readonly error: string; readonly code?: string };
 
 export interface Candidate {
   readonly params: Record<string, ParamValue>;
   readonly metrics?: Metrics;
   readonly score: number;
   readonly error?: string;
+  /** The failed run's error code (a SherwoodError's), when it had one. */
+  readonly errorCode?: string;
 }
 
 export interface Fold {
@@ -168,6 +171,19 @@ class WorkerPool {
   }
 }
 
+/**
+ * Every run failed: nothing to rank. Invalid parameters are a usage error (as `sherwood backtest` with them is); any
+ * other failure is the optimizer's. The first failure is in parameter-space order (ranking keeps it for ties).
+ */
+function allFailed(ranking: readonly Candidate[]): SherwoodError {
+  const first = ranking[0] as Candidate;
+  const message = `all ${ranking.length} runs failed; the first, ${JSON.stringify(first.params)}: ${first.error}`;
+  const details = { runs: ranking.length, params: first.params, error: first.error };
+  return first.errorCode === 'VALIDATION_ERROR' || first.errorCode === 'CONFIG_ERROR'
+    ? new ValidationError(message, details)
+    : new SherwoodError(message, 'OPTIMIZE_FAILED', details);
+}
+
 export async function optimize(options: OptimizeOptions): Promise<OptimizeResult> {
   const size = Math.max(1, Math.min(options.workers ?? availableParallelism(), options.points.length));
   const pool = new WorkerPool(size);
@@ -194,11 +210,12 @@ export async function optimize(options: OptimizeOptions): Promise<OptimizeResult
         options.onProgress?.(++done, total);
         return r.ok
           ? { params, metrics: r.metrics, score: scoreOf(r.metrics, options.metric) }
-          : { params, score: -Infinity, error: r.error };
+          : { params, score: -Infinity, error: r.error, ...(r.code !== undefined && { errorCode: r.code }) };
       }),
     );
   try {
     const ranking = rank(await runAll(options.points));
+    if (ranking.length > 0 && ranking.every((c) => c.error !== undefined)) throw allFailed(ranking);
     const out: Fold[] = [];
     if (folds > 0) {
       if (options.span === undefined) throw new Error('walk-forward needs the data span');

@@ -1,5 +1,5 @@
 // The optimizer's parameter space: `--grid k=a:b:step` (or `k=v1,v2,…`) gives every combination; `--random N`
-// draws N seeded points from the same ranges. Pure and deterministic.
+// draws N distinct seeded points from the same ranges. Pure and deterministic.
 import { ConfigError } from '../core/errors.ts';
 import { createRandom } from '../core/random.ts';
 import { parseScalar } from './cli-input.ts';
@@ -22,38 +22,63 @@ function decimalsOf(n: number): number {
   return dot < 0 ? 0 : s.length - dot - 1;
 }
 
-/** Parses one `--grid` spec. */
+const NUMBER = /^-?(\d+\.?\d*|\.\d+)$/;
+
+/**
+ * Parses one `--grid` spec. A body with a colon and no comma is a range and must be a valid one: read as a list it
+ * would become a single string value that only fails later, in every run.
+ */
 export function parseAxis(spec: string): ParamAxis {
   const eq = spec.indexOf('=');
-  if (eq <= 0) throw new ConfigError(`--grid ${JSON.stringify(spec)}: expected key=a:b:step or key=v1,v2`, { spec });
-  const name = spec.slice(0, eq).trim();
+  const name = spec.slice(0, Math.max(0, eq)).trim();
+  const fail = (why: string): ConfigError => new ConfigError(`--grid ${JSON.stringify(spec)}: ${why}`, { spec });
+  if (eq <= 0 || name === '') throw fail('expected key=a:b:step or key=v1,v2');
   const body = spec.slice(eq + 1).trim();
-  const range = /^(-?[\d.]+):(-?[\d.]+)(?::([\d.]+))?$/.exec(body);
-  if (range) {
-    const min = Number(range[1]);
-    const max = Number(range[2]);
-    const step = range[3] === undefined ? 1 : Number(range[3]);
-    if (!Number.isFinite(min) || !Number.isFinite(max) || !(step > 0) || max < min) {
-      throw new ConfigError(`--grid ${JSON.stringify(spec)}: need min ≤ max and a positive step`, { spec });
-    }
+  if (body.includes(':') && !body.includes(',')) {
+    const parts = body.split(':').map((x) => x.trim());
+    if (parts.length > 3) throw fail('expected a range a:b or a:b:step');
+    const [a = '', b = '', s] = parts;
+    if (!NUMBER.test(a) || !NUMBER.test(b)) throw fail('the bounds of a range must be numbers');
+    if (s !== undefined && !NUMBER.test(s)) throw fail('the step must be a positive number');
+    const min = Number(a);
+    const max = Number(b);
+    const step = s === undefined ? 1 : Number(s);
+    if (!(step > 0)) throw fail('the step must be positive');
+    if (max < min) throw fail(`the end ${b} is before the start ${a}`);
     const places = Math.max(decimalsOf(min), decimalsOf(step));
     const values: number[] = [];
     for (let i = 0; ; i++) {
       const v = Number((min + i * step).toFixed(places));
       if (v > max + step * 1e-9) break;
       values.push(v);
-      if (values.length > MAX_GRID) throw new ConfigError(`--grid ${spec}: more than ${MAX_GRID} values`, { spec });
+      if (values.length > MAX_GRID) throw fail(`more than ${MAX_GRID} values`);
     }
     const integer = Number.isInteger(min) && Number.isInteger(step);
     return { name, values, range: { min, max, integer } };
   }
-  const values = body
-    .split(',')
-    .map((v) => v.trim())
-    .filter((v) => v !== '')
-    .map(parseScalar);
-  if (values.length === 0) throw new ConfigError(`--grid ${JSON.stringify(spec)}: no values`, { spec });
+  // A value listed twice would run the same parameter set twice.
+  const values = [
+    ...new Set(
+      body
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '')
+        .map(parseScalar),
+    ),
+  ];
+  if (values.length === 0) throw fail('no values');
   return { name, values };
+}
+
+/** Parses every `--grid` spec; a key given twice is refused (the second would silently replace the first). */
+export function parseAxes(specs: readonly string[]): ParamAxis[] {
+  const axes = specs.map(parseAxis);
+  const seen = new Set<string>();
+  for (const a of axes) {
+    if (seen.has(a.name)) throw new ConfigError(`--grid ${a.name}: given more than once`, { key: a.name });
+    seen.add(a.name);
+  }
+  return axes;
 }
 
 /** Every combination, the first axis varying slowest. */
@@ -68,22 +93,59 @@ export function gridPoints(axes: readonly ParamAxis[]): Array<Record<string, Par
   return points;
 }
 
-/** `count` seeded draws: uniform inside numeric ranges (integers stay integers), uniform over listed values. */
+/**
+ * The values a random draw can take on one axis of a finite space: a list's values, every integer of an integer range
+ * (a draw ignores the step), or the one value of a real-valued range whose bounds are equal.
+ */
+function drawDomain(axis: ParamAxis): readonly ParamValue[] {
+  const r = axis.range;
+  if (r === undefined) return axis.values;
+  if (r.integer) return Array.from({ length: Math.floor(r.max) - r.min + 1 }, (_, i) => r.min + i);
+  return [r.min];
+}
+
+/** How many distinct parameter sets `--random` can draw from `axes` (Infinity when a range is continuous). */
+export function randomSpaceSize(axes: readonly ParamAxis[]): number {
+  let size = 1;
+  for (const axis of axes) {
+    const r = axis.range;
+    if (r === undefined) size *= axis.values.length;
+    else if (r.integer) size *= Math.floor(r.max) - r.min + 1;
+    else if (r.min !== r.max) return Infinity;
+  }
+  return size;
+}
+
+/**
+ * `count` distinct seeded draws: uniform inside numeric ranges (integers stay integers), uniform over listed values.
+ * Drawn without replacement, so that no run is spent twice on one set: when the space holds no more than `count`
+ * sets, each is returned once (in grid order), and the result may be shorter than `count`.
+ */
 export function randomPoints(
   axes: readonly ParamAxis[],
   count: number,
   seed: number,
 ): Array<Record<string, ParamValue>> {
+  if (count > MAX_GRID) throw new ConfigError(`--random ${count}: more than ${MAX_GRID} runs`, { count });
+  if (count >= randomSpaceSize(axes)) {
+    return gridPoints(axes.map((a) => ({ name: a.name, values: drawDomain(a) })));
+  }
   const random = createRandom(seed);
   const out: Array<Record<string, ParamValue>> = [];
-  for (let i = 0; i < count; i++) {
+  const seen = new Set<string>();
+  // Below the space's size the expected number of draws is at most size × ln(size); the cap only guards a real
+  // range so narrow that 6 significant digits leave few values (then fewer than `count` sets come back).
+  for (let tries = 0; out.length < count && tries < count * 100 + 10_000; tries++) {
     const p: Record<string, ParamValue> = {};
     for (const axis of axes) {
       const r = axis.range;
       if (r === undefined) p[axis.name] = axis.values[random.int(0, axis.values.length - 1)] as ParamValue;
-      else if (r.integer) p[axis.name] = random.int(r.min, r.max);
+      else if (r.integer) p[axis.name] = random.int(r.min, Math.floor(r.max));
       else p[axis.name] = Number((r.min + random.next() * (r.max - r.min)).toPrecision(6));
     }
+    const key = JSON.stringify(p);
+    if (seen.has(key)) continue;
+    seen.add(key);
     out.push(p);
   }
   return out;

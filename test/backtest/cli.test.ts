@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
 import { register, runBacktestCommand } from '../../src/cli/commands/backtest.ts';
 import { register as registerOptimize, runOptimizeCommand } from '../../src/cli/commands/optimize.ts';
-import { parseAxis, gridPoints, randomPoints } from '../../src/backtest/param-space.ts';
 import { backtestConfigFromFlags } from '../../src/backtest/cli-input.ts';
 import { listSampleBarFiles } from '../../src/data/historical/index.ts';
 import { MomentumProbe, tempDir } from './helpers.ts';
@@ -119,28 +118,6 @@ describe.skipIf(!hasSample)('sherwood backtest through commander', () => {
   });
 });
 
-describe('parameter space', () => {
-  it('expands ranges and lists; random draws are seeded and in range', () => {
-    expect(parseAxis('fast=5:15:5').values).toEqual([5, 10, 15]);
-    expect(parseAxis('k=0.1:0.3:0.1').values).toEqual([0.1, 0.2, 0.3]);
-    expect(parseAxis('mode=ema,sma').values).toEqual(['ema', 'sma']);
-    expect(gridPoints([parseAxis('a=1:2'), parseAxis('b=x,y')])).toEqual([
-      { a: 1, b: 'x' },
-      { a: 1, b: 'y' },
-      { a: 2, b: 'x' },
-      { a: 2, b: 'y' },
-    ]);
-    const r1 = randomPoints([parseAxis('a=1:100'), parseAxis('f=0.1:0.9:0.1')], 20, 5);
-    expect(r1).toEqual(randomPoints([parseAxis('a=1:100'), parseAxis('f=0.1:0.9:0.1')], 20, 5));
-    for (const p of r1) {
-      expect(Number.isInteger(p.a)).toBe(true);
-      expect(p.a).toBeGreaterThanOrEqual(1);
-      expect(p.f).toBeLessThanOrEqual(0.9);
-    }
-    expect(() => parseAxis('a=5:1')).toThrow(/min ≤ max/);
-  });
-});
-
 describe.skipIf(!hasSample)('sherwood optimize (2 workers)', () => {
   it('ranks a tiny grid and walks forward', async () => {
     const lines: string[] = [];
@@ -168,4 +145,78 @@ describe.skipIf(!hasSample)('sherwood optimize (2 workers)', () => {
     expect(lines.join('\n')).toMatch(/out-of-sample/);
     expect(existsSync(json)).toBe(true);
   }, 120_000);
+});
+
+describe('sherwood optimize refusals (before any run)', () => {
+  const io = { log: () => undefined, tty: false };
+
+  it('says plainly that --grid is required', async () => {
+    await expect(runOptimizeCommand({ strategy: 'probe' }, io)).rejects.toThrow(
+      /^--grid is required \(--random only draws from its ranges\)/,
+    );
+    await expect(runOptimizeCommand({ strategy: 'probe', random: '5' }, io)).rejects.toThrow(
+      /^--random 5 draws from the --grid ranges/,
+    );
+    await expect(runOptimizeCommand({ strategy: 'probe', grid: [] }, io)).rejects.toThrow(ConfigError);
+  });
+
+  it('refuses a bad range up front, naming the flag and the value', async () => {
+    await expect(runOptimizeCommand({ strategy: 'probe', grid: ['fast=5:20:-5'] }, io)).rejects.toThrow(
+      '--grid "fast=5:20:-5": the step must be positive',
+    );
+  });
+
+  it.skipIf(!hasSample)('refuses a parameter both fixed by --param and searched by --grid', async () => {
+    await expect(
+      runOptimizeCommand({ strategy: 'probe', param: ['fraction=0.7'], grid: ['fraction=0.2,0.4'] }, io),
+    ).rejects.toThrow('--param fraction and --grid fraction: a parameter is either fixed or searched');
+  });
+});
+
+describe.skipIf(!hasSample)('sherwood optimize: failed runs and --random', () => {
+  const window = { from: '2025-06-01', to: '2025-06-08', feeRate: '0.001', workers: '2' };
+  const probe = path.resolve('test/backtest/probe-factory.ts');
+  const failing = path.resolve('test/backtest/failing-factory.ts');
+
+  it('runs each set once when --random asks for more than the space holds, and says so', async () => {
+    const lines: string[] = [];
+    const result = await runOptimizeCommand(
+      { strategy: 'probe', grid: ['fraction=0.2,0.4'], random: '20', ...window },
+      { log: (l) => lines.push(l), tty: false, factoryModule: probe },
+    );
+    expect(result.runs).toBe(2);
+    expect(result.ranking.map((c) => c.params.fraction).sort()).toEqual([0.2, 0.4]);
+    expect(lines[0]).toBe('note: --random 20: the --grid space has only 2 distinct parameter sets; each ran once');
+  }, 60_000);
+
+  it('keeps going when some runs fail, and reports how many', async () => {
+    const lines: string[] = [];
+    const result = await runOptimizeCommand(
+      { strategy: 'probe', grid: ['fraction=0.2,x,0.4'], ...window },
+      { log: (l) => lines.push(l), tty: false, factoryModule: probe },
+    );
+    expect(result.ranking).toHaveLength(3);
+    expect(result.ranking[2]?.error).toMatch(/invalid parameters/);
+    expect(lines.join('\n')).toMatch(/^1 of 3 runs failed; the first, \{"fraction":"x"\}: invalid parameters/m);
+  }, 60_000);
+
+  it('fails when every run fails: a validation error for invalid parameters, naming the first failure', async () => {
+    const lines: string[] = [];
+    const run = runOptimizeCommand(
+      { strategy: 'probe', grid: ['fraction=x,y'], walkForward: '2', ...window },
+      { log: (l) => lines.push(l), tty: false, factoryModule: probe },
+    );
+    await expect(run).rejects.toThrow(/^all 2 runs failed; the first, \{"fraction":"x"\}: invalid parameters/);
+    await expect(run).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    expect(lines).toEqual([]);
+  }, 60_000);
+
+  it('fails with OPTIMIZE_FAILED when every run broke for another reason', async () => {
+    const run = runOptimizeCommand(
+      { strategy: 'probe', grid: ['fraction=0.2,0.4'], param: ['broken=true'], ...window },
+      { log: () => undefined, tty: false, factoryModule: failing },
+    );
+    await expect(run).rejects.toThrow(/^all 2 runs failed; the first, \{"fraction":0.2\}: the strategy broke$/);
+    await expect(run).rejects.toMatchObject({ code: 'OPTIMIZE_FAILED' });
+  }, 60_000);
 });

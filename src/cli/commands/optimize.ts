@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { backtestConfigFromFlags, flagError, type BacktestFlags } from '../../backtest/cli-input.ts';
 import { loadData } from '../../backtest/data.ts';
 import { METRIC_NAMES, optimize, type Candidate, type OptimizeResult } from '../../backtest/optimizer.ts';
-import { gridPoints, parseAxis, randomPoints } from '../../backtest/param-space.ts';
+import { gridPoints, parseAxes, randomPoints } from '../../backtest/param-space.ts';
 import { ConfigError } from '../../core/errors.ts';
+import { logStdout } from '../output.ts';
 
 export type OptimizeFlags = Omit<BacktestFlags, 'report'> & {
   grid?: string[];
@@ -44,11 +45,27 @@ function fmt(c: Candidate | undefined, metric: string): string {
 }
 
 export async function runOptimizeCommand(raw: OptimizeFlags, io: OptimizeCommandIo): Promise<OptimizeResult> {
+  // Said plainly here: zod would report "--grid undefined: expected array".
+  if (raw.grid === undefined || raw.grid.length === 0) {
+    throw new ConfigError(
+      raw.random === undefined
+        ? '--grid is required (--random only draws from its ranges): give --grid key=a:b:step or key=v1,v2'
+        : `--random ${raw.random} draws from the --grid ranges: give at least one --grid key=a:b:step or key=v1,v2`,
+      {},
+    );
+  }
   const parsed = OptimizeFlagsSchema.safeParse(raw);
   if (!parsed.success) throw flagError(parsed.error, raw, 'optimize');
   const o = parsed.data;
   const { config, json } = backtestConfigFromFlags({ ...raw, report: undefined });
-  const axes = o.grid.map(parseAxis);
+  const axes = parseAxes(o.grid);
+  // A searched key would silently replace the fixed value in every run.
+  const both = axes.find((a) => config.params !== undefined && Object.hasOwn(config.params, a.name));
+  if (both !== undefined) {
+    throw new ConfigError(`--param ${both.name} and --grid ${both.name}: a parameter is either fixed or searched`, {
+      key: both.name,
+    });
+  }
   const points = o.random !== undefined ? randomPoints(axes, o.random, Number(config.seed ?? 1)) : gridPoints(axes);
   let span: { from: number; to: number } | undefined;
   if (o.walkForward > 0) {
@@ -81,10 +98,24 @@ export async function runOptimizeCommand(raw: OptimizeFlags, io: OptimizeCommand
   } finally {
     bar?.stop();
   }
+  if (o.random !== undefined && points.length < o.random) {
+    io.log(
+      `note: --random ${o.random}: the --grid space has only ${points.length} distinct parameter sets; each ran once`,
+    );
+  }
   io.log(`${points.length} parameter sets, ranked by ${result.metric} (in-sample, whole range):`);
   result.ranking.slice(0, o.top).forEach((c, i) => {
     io.log(`${String(i + 1).padStart(3)}. ${JSON.stringify(c.params)}  ${fmt(c, result.metric)}`);
   });
+  // Failed runs rank last, where --top may hide them. (When every run fails, optimize() throws.)
+  const failed = result.ranking.filter((c) => c.error !== undefined);
+  const firstFailed = failed[0];
+  if (firstFailed !== undefined) {
+    io.log(
+      `${failed.length} of ${result.ranking.length} runs failed; the first, ${JSON.stringify(firstFailed.params)}: ` +
+        `${firstFailed.error}`,
+    );
+  }
   if (result.folds.length > 0) {
     io.log(`walk-forward, ${result.folds.length} folds: best in-sample parameters, then out-of-sample:`);
     for (const f of result.folds) {
@@ -114,7 +145,7 @@ export function register(program: Command): void {
     .description('Search strategy parameters with parallel backtests; walk-forward out-of-sample check')
     .requiredOption('--strategy <name>', 'registry name of the strategy, or a path to a strategy file')
     .option('--grid <key=a:b:step>', 'a parameter range (key=a:b:step) or list (key=v1,v2) (repeatable)', collect)
-    .option('--random <n>', 'draw n seeded points from the --grid ranges instead of every combination')
+    .option('--random <n>', 'draw n distinct seeded points from the --grid ranges instead of every combination')
     .option('--metric <name>', `rank by: ${METRIC_NAMES.join(', ')}`, 'sharpe')
     .option('--workers <n>', 'worker threads (default: the number of cores)')
     .option('--walk-forward <k>', 'k folds: best in-sample parameters of each window run on the next one', '0')
@@ -133,6 +164,6 @@ export function register(program: Command): void {
     .option('--top <n>', 'print the n best', '10')
     .option('--json <file>', 'write the ranking and folds here')
     .action(async (opts: OptimizeFlags) => {
-      await runOptimizeCommand(opts, { log: (l) => console.log(l), tty: process.stdout.isTTY === true });
+      await runOptimizeCommand(opts, { log: logStdout, tty: process.stdout.isTTY === true });
     });
 }
