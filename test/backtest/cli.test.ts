@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
 import { register, runBacktestCommand } from '../../src/cli/commands/backtest.ts';
 import { register as registerOptimize, runOptimizeCommand } from '../../src/cli/commands/optimize.ts';
@@ -81,8 +81,11 @@ describe.skipIf(!hasSample)('sherwood backtest through commander', () => {
     const program = new Command().exitOverride();
     register(program);
     const json = path.join(dir.dir, 'c.json');
-    const log = console.log;
-    console.log = () => undefined;
+    const out: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
     try {
       await program.parseAsync([
         'node',
@@ -106,8 +109,9 @@ describe.skipIf(!hasSample)('sherwood backtest through commander', () => {
         json,
       ]);
     } finally {
-      console.log = log;
+      write.mockRestore();
     }
+    expect(out.join('')).toMatch(/total return/);
     const saved = JSON.parse(readFileSync(json, 'utf8')) as { config: Record<string, unknown> };
     expect(saved.config).toMatchObject({
       strategy: 'trend',

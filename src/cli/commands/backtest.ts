@@ -9,6 +9,7 @@ import { registryStrategyFactory } from '../../backtest/strategy-source.ts';
 import { formatSummary } from '../../backtest/summary.ts';
 import { RiskEngine } from '../../risk/risk-engine.ts';
 import { addConfigOptions, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
+import { logStdout } from '../output.ts';
 
 export interface BacktestCommandIo {
   readonly log: (line: string) => void;
@@ -112,6 +113,6 @@ export function register(program: Command): void {
     .option('--report <file.html>', 'write the HTML report here')
     .option('--risk', "apply the configuration's risk limits (the RiskEngine) and default stops");
   addConfigOptions(command).action(async (opts: BacktestFlags & ConfigCliOptions & { risk?: boolean }) => {
-    await runBacktestCommand(opts, { log: (l) => console.log(l), tty: process.stdout.isTTY === true });
+    await runBacktestCommand(opts, { log: logStdout, tty: process.stdout.isTTY === true });
   });
 }

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { maskSecrets } from '../../config/mask.ts';
 import { addConfigOptions, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
+import { writeStdout } from '../output.ts';
 
 export interface ConfigCommandIo {
   out: (text: string) => void;
@@ -12,7 +13,7 @@ export interface ConfigCommandIo {
   env?: NodeJS.ProcessEnv;
 }
 
-const defaultIo: ConfigCommandIo = { out: (text) => process.stdout.write(text) };
+const defaultIo: ConfigCommandIo = { out: writeStdout };
 
 export function register(program: Command, io: ConfigCommandIo = defaultIo): void {
   const context = {

@@ -10,6 +10,7 @@ import { openBars } from '../../data/historical/index.ts';
 import type { Bar } from '../../model/market.ts';
 import { alignedCloses, portfolioVar, simpleReturns, type VarReport } from '../../risk/index.ts';
 import { addConfigOptions, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
+import { writeStdout } from '../output.ts';
 
 export interface RiskCommandIo {
   out: (text: string) => void;
@@ -17,7 +18,7 @@ export interface RiskCommandIo {
   env?: NodeJS.ProcessEnv;
 }
 
-const defaultIo: RiskCommandIo = { out: (text) => process.stdout.write(text) };
+const defaultIo: RiskCommandIo = { out: writeStdout };
 
 const WeightsSchema = z.string().regex(/^[A-Za-z0-9-]+=-?\d+(\.\d+)?(,[A-Za-z0-9-]+=-?\d+(\.\d+)?)*$/, {
   error: 'must look like BTC=0.5,ETH=0.5',

@@ -6,12 +6,13 @@
 //   sherwood strategies ./my-strategy.ts --json
 import type { Command } from 'commander';
 import { defaultRegistry, describeParams, type ParamDoc, type StrategyInfo } from '../../strategies/registry.ts';
+import { writeStdout } from '../output.ts';
 
 export interface StrategiesIo {
   out: (text: string) => void;
 }
 
-const defaultIo: StrategiesIo = { out: (text) => process.stdout.write(text) };
+const defaultIo: StrategiesIo = { out: writeStdout };
 
 /** Every registered strategy, or one (a name or a file path) with its parameters. */
 export async function strategyInfo(name?: string): Promise<StrategyInfo[]> {
