@@ -1,6 +1,7 @@
 // Parsing of the backtest and optimize command lines into a BacktestConfig input: ISO dates, `k=v` parameters,
 // default data. zod checks every flag; an error names the flag and the value (the CLI exits 2 on it).
 import { z } from 'zod';
+import { checkOutputFile, flagProblems } from '../cli/options.ts';
 import { ConfigError } from '../core/errors.ts';
 import { listSampleBarFiles } from '../data/historical/index.ts';
 import type { BacktestConfigInput } from './config.ts';
@@ -29,7 +30,7 @@ export function parseParams(pairs: readonly string[] | undefined, flag = '--para
 const IsoDate = z.string().transform((s, ctx) => {
   const t = Date.parse(s);
   if (!Number.isFinite(t)) {
-    ctx.addIssue({ code: 'custom', message: `not an ISO date: ${JSON.stringify(s)}`, input: s });
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO date like 2025-06-01', input: s });
     return z.NEVER;
   }
   return t;
@@ -70,14 +71,10 @@ const FLAG_NAMES: Record<string, string> = {
   latencyMs: '--latency-ms',
 };
 
-/** Throws ConfigError naming the flag(s) and value(s) that failed. */
-export function flagError(error: z.ZodError, raw: Record<string, unknown>, what: string): ConfigError {
-  const lines = error.issues.map((i) => {
-    const key = String(i.path[0] ?? '');
-    const flag = FLAG_NAMES[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    return `${flag} ${JSON.stringify(raw[key])}: ${i.message}`;
-  });
-  return new ConfigError(`invalid ${what} options: ${lines.join('; ')}`, { issues: lines });
+/** A ConfigError (exit 2) with one line per bad flag, naming the flag and the value. */
+export function flagError(error: z.ZodError, raw: Record<string, unknown>, _what?: string): ConfigError {
+  const lines = flagProblems(error.issues, raw, FLAG_NAMES);
+  return new ConfigError(lines.join('\n'), { issues: lines });
 }
 
 /** The shipped sample's hourly bars for `symbols` (default BTC-USD). */
@@ -102,6 +99,15 @@ export function backtestConfigFromFlags(raw: BacktestFlags): ParsedBacktestFlags
   const parsed = BacktestFlagsSchema.safeParse(raw);
   if (!parsed.success) throw flagError(parsed.error, raw, 'backtest');
   const f = parsed.data;
+  if (f.from !== undefined && f.to !== undefined && f.to <= f.from) {
+    const iso = (t: number): string => new Date(t).toISOString();
+    throw new ConfigError(
+      `--to ${JSON.stringify(raw.to)} (${iso(f.to)}) must be after --from ${JSON.stringify(raw.from)} (${iso(f.from)})`,
+      { flag: '--to', value: raw.to },
+    );
+  }
+  if (f.json !== undefined) checkOutputFile('--json', f.json);
+  if (f.report !== undefined) checkOutputFile('--report', f.report);
   const symbols = f.symbols
     ?.flatMap((s) => s.split(','))
     .map((s) =>

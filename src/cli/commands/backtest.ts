@@ -1,14 +1,17 @@
 // `sherwood backtest`: runs a strategy over historical data through the live engine (see docs/backtesting.md).
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { backtestConfigFromFlags, type BacktestFlags } from '../../backtest/cli-input.ts';
 import { runBacktest, type StrategyFactory } from '../../backtest/engine.ts';
 import { writeJson, writeReport } from '../../backtest/report.ts';
 import type { BacktestResult } from '../../backtest/result.ts';
 import { registryStrategyFactory } from '../../backtest/strategy-source.ts';
 import { formatSummary } from '../../backtest/summary.ts';
+import { ConfigError, DataError } from '../../core/errors.ts';
 import { RiskEngine } from '../../risk/risk-engine.ts';
-import { addConfigOptions, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
+import { defaultRegistry } from '../../strategies/registry.ts';
+import { addConfigOptions, flagProblems, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
 import { logStdout } from '../output.ts';
 
 export interface BacktestCommandIo {
@@ -18,12 +21,53 @@ export interface BacktestCommandIo {
   readonly createStrategy?: StrategyFactory;
 }
 
+/**
+ * Checks the --param values against the strategy's schema before any data is read. A problem names the parameter and
+ * the value: `--param fast "abc": must be a number`, `--param lower is required`.
+ */
+export async function checkStrategyParams(type: string, params: Readonly<Record<string, unknown>>): Promise<void> {
+  const cls = await defaultRegistry.resolve(type);
+  const schema = cls.paramsSchema;
+  const parsed = schema.safeParse(params);
+  // The schemas strip keys they do not know: a misspelt name would silently run with the default.
+  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
+  const unknown = known === undefined ? [] : Object.keys(params).filter((k) => !known.includes(k));
+  if (parsed.success && unknown.length === 0) return;
+  const issues = parsed.success ? [] : parsed.error.issues;
+  const names: Record<string, string> = { '': `--param (strategy ${type})` };
+  for (const issue of issues) {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [String(issue.path[0] ?? '')];
+    for (const key of keys) if (key !== '') names[key] = `--param ${key}`;
+  }
+  const lines = [
+    ...unknown.map((k) => `--param ${k}: ${type} has no such parameter (it has ${known?.join(', ')})`),
+    ...flagProblems(issues, params, names),
+  ];
+  throw new ConfigError(`${lines.join('\n')}\n(sherwood strategies ${type} lists its parameters)`, {
+    strategy: type,
+    issues: lines,
+  });
+}
+
+/** The loader asks for its `symbol` option on a multi-asset file; on this command line that is --symbols. */
+function multiAssetHint(err: unknown): unknown {
+  if (!(err instanceof DataError) || !Array.isArray(err.details.assets) || err.details.symbol !== undefined) return err;
+  const assets = err.details.assets.map(String);
+  return new ConfigError(
+    `--data ${JSON.stringify(err.details.file)} holds several assets (${assets.join(', ')}): choose with --symbols, ` +
+      `e.g. --symbols ${assets[0] ?? 'BTC'}-USD`,
+    { ...err.details, flag: '--symbols' },
+    { cause: err },
+  );
+}
+
 /** Runs the command from raw options; testable without spawning. Throws ConfigError (exit 2) on bad flags. */
 export async function runBacktestCommand(
   raw: BacktestFlags & ConfigCliOptions & { risk?: boolean },
   io: BacktestCommandIo,
 ): Promise<BacktestResult> {
   const { config, json, report } = backtestConfigFromFlags(raw);
+  if (io.createStrategy === undefined) await checkStrategyParams(config.strategy, config.params ?? {});
   // --risk: every order passes the RiskEngine with the configuration's `risk` limits, and every position gets the
   // default stops, as in paper and live trading.
   const riskConfig = raw.risk === true ? loadConfigFromOptions(raw).config.risk : undefined;
@@ -68,6 +112,8 @@ export async function runBacktestCommand(
           bar.update(done);
         },
       }),
+    }).catch((err: unknown) => {
+      throw multiAssetHint(err);
     });
     bar?.stop();
     io.log(formatSummary(result));

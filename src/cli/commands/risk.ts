@@ -9,7 +9,7 @@ import { errorMessage, SherwoodError, ValidationError } from '../../core/errors.
 import { openBars } from '../../data/historical/index.ts';
 import type { Bar } from '../../model/market.ts';
 import { alignedCloses, portfolioVar, simpleReturns, type VarReport } from '../../risk/index.ts';
-import { addConfigOptions, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
+import { addConfigOptions, loadConfigFromOptions, parseFlags, type ConfigCliOptions } from '../options.ts';
 import { writeStdout } from '../output.ts';
 
 export interface RiskCommandIo {
@@ -22,6 +22,15 @@ const defaultIo: RiskCommandIo = { out: writeStdout };
 
 const WeightsSchema = z.string().regex(/^[A-Za-z0-9-]+=-?\d+(\.\d+)?(,[A-Za-z0-9-]+=-?\d+(\.\d+)?)*$/, {
   error: 'must look like BTC=0.5,ETH=0.5',
+});
+
+const RiskFlagsSchema = z.object({
+  lookback: z.coerce
+    .number({ error: 'must be a whole number of bars' })
+    .int('must be a whole number of bars')
+    .min(2, 'must be at least 2 (bars)')
+    .optional(),
+  value: z.coerce.number({ error: 'must be a number' }).nonnegative('must be zero or more').optional(),
 });
 
 interface RiskOptions extends ConfigCliOptions {
@@ -182,6 +191,8 @@ export function register(program: Command, io: RiskCommandIo = defaultIo): void 
       .option('--value <amount>', 'portfolio value, to print the figures in money too')
       .option('--json', 'print JSON'),
   ).action(async (opts: RiskOptions) => {
+    // Flags first: a bad value says so before the configuration is read or a session is asked.
+    const flags = parseFlags(RiskFlagsSchema, { lookback: opts.lookback, value: opts.value });
     const context = { ...(io.cwd !== undefined && { cwd: io.cwd }), ...(io.env !== undefined && { env: io.env }) };
     const config = loadConfigFromOptions(opts, context).config;
     const limits = config.risk;
@@ -193,9 +204,8 @@ export function register(program: Command, io: RiskCommandIo = defaultIo): void 
           ? opts.live
           : `http://${dashboard.host}:${dashboard.port}`;
     const live = liveUrl === undefined ? undefined : await fetchLiveRisk(liveUrl);
-    const lookback =
-      opts.lookback === undefined ? limits.var_lookback : z.coerce.number().int().min(2).parse(opts.lookback);
-    const value = opts.value === undefined ? 0 : z.coerce.number().nonnegative().parse(opts.value);
+    const lookback = flags.lookback ?? limits.var_lookback;
+    const value = flags.value ?? 0;
     const report =
       opts.data && opts.data.length > 0 ? await riskFigures(opts.data, opts.weights, lookback, value) : undefined;
     if (opts.json) {

@@ -3,14 +3,16 @@ import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ConfigError } from '../../core/errors.ts';
 import {
   generateCredential,
   loadCredentialsFile,
+  parseFaultSpec,
   startSimulator,
   type SimCredential,
   type SimulatorHandle,
 } from '../../venues/simulator/index.ts';
+import { ConfigError, errorMessage } from '../../core/errors.ts';
+import { checkOutputFile, parseFlags } from '../options.ts';
 
 const OptionsSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -40,9 +42,18 @@ export async function runSimulatorCommand(
   raw: SimulatorCommandOptions,
   log: (line: string) => void = (l) => console.log(l),
 ): Promise<SimulatorHandle> {
-  const parsed = OptionsSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`invalid simulator options:\n${z.prettifyError(parsed.error)}`);
-  const o = parsed.data;
+  const o = parseFlags(OptionsSchema, raw);
+  // Every flag is checked before an account is made or printed: a bad --faults must not cost a fresh key pair.
+  if (o.faults !== undefined) {
+    try {
+      parseFaultSpec(o.faults);
+    } catch (err) {
+      throw new ConfigError(`--faults ${JSON.stringify(o.faults)}: ${errorMessage(err)}`, { flag: '--faults' });
+    }
+  }
+  if (o.writeCredentials !== undefined && o.credentials === undefined) {
+    checkOutputFile('--write-credentials', o.writeCredentials);
+  }
   let accounts: SimCredential[];
   if (o.credentials !== undefined) {
     accounts = loadCredentialsFile(o.credentials);

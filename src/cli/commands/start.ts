@@ -5,14 +5,21 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { z } from 'zod';
 import { startPaperSession } from '../../app/paper-session.ts';
-import { ConfigError } from '../../core/errors.ts';
 import { createLogger } from '../../monitoring/logger.ts';
-import { addConfigOptions, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
+import { addConfigOptions, loadConfigFromOptions, parseFlags, type ConfigCliOptions } from '../options.ts';
 
 const StartOptionsSchema = z.object({
-  baseUrl: z.url().optional(),
-  port: z.coerce.number().int().min(0).max(65535).optional(),
-  duration: z.coerce.number().positive().optional(),
+  baseUrl: z.url({ error: 'must be a URL like http://127.0.0.1:8787' }).optional(),
+  port: z.coerce
+    .number({ error: 'must be a port number, 0 to 65535' })
+    .int('must be a port number, 0 to 65535')
+    .min(0, 'must be a port number, 0 to 65535')
+    .max(65535, 'must be a port number, 0 to 65535 (0 = any free port)')
+    .optional(),
+  duration: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .positive('must be more than 0 seconds')
+    .optional(),
 });
 
 interface StartCliOptions extends ConfigCliOptions {
@@ -22,9 +29,8 @@ interface StartCliOptions extends ConfigCliOptions {
 }
 
 export async function runStart(opts: StartCliOptions, out: (line: string) => void = console.log): Promise<void> {
-  const parsed = StartOptionsSchema.safeParse(opts);
-  if (!parsed.success) throw new ConfigError(z.prettifyError(parsed.error));
-  const extraSets = parsed.data.port !== undefined ? [`simulator.port=${parsed.data.port}`] : [];
+  const flags = parseFlags(StartOptionsSchema, { baseUrl: opts.baseUrl, port: opts.port, duration: opts.duration });
+  const extraSets = flags.port !== undefined ? [`simulator.port=${flags.port}`] : [];
   const { config } = loadConfigFromOptions({ ...opts, set: [...(opts.set ?? []), ...extraSets] });
   const logger = createLogger({
     level: config.app.log_level,
@@ -36,7 +42,7 @@ export async function runStart(opts: StartCliOptions, out: (line: string) => voi
     config,
     out,
     logger,
-    ...(parsed.data.baseUrl !== undefined && { baseUrl: parsed.data.baseUrl }),
+    ...(flags.baseUrl !== undefined && { baseUrl: flags.baseUrl }),
   });
   out('paper session running — Ctrl-C to stop');
   await new Promise<void>((resolve) => {
@@ -47,7 +53,7 @@ export async function runStart(opts: StartCliOptions, out: (line: string) => voi
     };
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
-    if (parsed.data.duration !== undefined) setTimeout(done, parsed.data.duration * 1000).unref();
+    if (flags.duration !== undefined) setTimeout(done, flags.duration * 1000).unref();
   });
   out('stopping…');
   await session.stop();
