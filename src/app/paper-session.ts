@@ -6,11 +6,12 @@
 // session uses its own store file, fresh each run; against an external venue (`--base-url`) it uses the configured
 // store and reconciles whatever the last run left.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import type { AppConfig } from '../config/schema.ts';
 import { LiveClock, type Clock } from '../core/clock.ts';
 import { toNumber } from '../core/decimal.ts';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage, SherwoodError } from '../core/errors.ts';
 import { RandomIdGenerator } from '../core/ids.ts';
 import { MessageBus } from '../core/message-bus.ts';
 import { ExecutionEngine } from '../execution/execution-engine.ts';
@@ -73,6 +74,85 @@ export interface PaperSession {
   stop(): Promise<void>;
 }
 
+/** A server of the session, for the message when its port cannot be had. */
+interface Listener {
+  readonly what: 'simulator' | 'dashboard' | 'metrics server';
+  readonly host: string;
+  readonly port: number;
+  /** How to choose another port. */
+  readonly hint: string;
+}
+
+function listeners(config: AppConfig, embedded: boolean): Listener[] {
+  const { dashboard, metrics } = config.monitoring;
+  return [
+    ...(embedded
+      ? [
+          {
+            what: 'simulator' as const,
+            host: config.simulator.host,
+            port: config.simulator.port,
+            hint: 'choose another with `sherwood start --port N` or simulator.port (0 = any free port)',
+          },
+        ]
+      : []),
+    ...(dashboard.enabled
+      ? [
+          {
+            what: 'dashboard' as const,
+            host: dashboard.host,
+            port: dashboard.port,
+            hint: 'choose another with monitoring.dashboard.port, e.g. --set monitoring.dashboard.port=0 (any free port)',
+          },
+        ]
+      : []),
+    ...(metrics.enabled
+      ? [
+          {
+            what: 'metrics server' as const,
+            host: dashboard.host,
+            port: metrics.port,
+            hint: 'choose another with monitoring.metrics.port, e.g. --set monitoring.metrics.port=0 (any free port)',
+          },
+        ]
+      : []),
+  ];
+}
+
+function listenError(l: Listener, err: unknown): SherwoodError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : errorMessage(err);
+  return new SherwoodError(
+    `the ${l.what} cannot listen on ${l.host}:${l.port}: ${why}; ${l.hint}`,
+    'PORT_UNAVAILABLE',
+    { server: l.what, host: l.host, port: l.port },
+    { cause: err },
+  );
+}
+
+/** Binds and frees each fixed port, so that a taken one stops the session before anything is started or deleted. */
+async function checkPorts(list: readonly Listener[]): Promise<void> {
+  for (const l of list) {
+    if (l.port === 0) continue;
+    await new Promise<void>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', (err) => reject(listenError(l, err)));
+      server.listen({ host: l.host, port: l.port, exclusive: true }, () => server.close(() => resolve()));
+    });
+  }
+}
+
+/** Starts a server, naming it (and how to move it) if its port cannot be had. */
+async function listen<T>(l: Listener | undefined, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    throw l !== undefined && (code === 'EADDRINUSE' || code === 'EACCES') ? listenError(l, err) : err;
+  }
+}
+
 export async function startPaperSession(options: PaperSessionOptions): Promise<PaperSession> {
   const { config, out, logger } = options;
   const clock: Clock = new LiveClock();
@@ -87,6 +167,11 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
     }
   };
 
+  const servers = listeners(config, options.baseUrl === undefined);
+  const server = (what: Listener['what']): Listener | undefined => servers.find((l) => l.what === what);
+  // Before anything is started, written or deleted (the paper store, the credentials file).
+  await checkPorts(servers);
+
   try {
     const dataDir = path.resolve(config.app.data_dir);
     mkdirSync(dataDir, { recursive: true });
@@ -99,16 +184,18 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
     let storePath = path.resolve(config.storage.sqlite_path);
     if (url === undefined) {
       const credential = generateCredential('100000');
-      simulator = await startSimulator({
-        host: config.simulator.host,
-        port: config.simulator.port,
-        accounts: [credential],
-        seed: config.simulator.seed,
-        data: config.simulator.data.length > 0 ? config.simulator.data : 'sample',
-        // Unless configured, an hour of the shipped hourly market every 10 s: fast enough to watch, slow enough to trade.
-        speed: config.simulator.speed ?? 360,
-        ...(config.simulator.faults !== '' && { faults: config.simulator.faults }),
-      });
+      simulator = await listen(server('simulator'), () =>
+        startSimulator({
+          host: config.simulator.host,
+          port: config.simulator.port,
+          accounts: [credential],
+          seed: config.simulator.seed,
+          data: config.simulator.data.length > 0 ? config.simulator.data : 'sample',
+          // Unless configured, an hour of the shipped hourly market every 10 s: fast to watch, slow enough to trade.
+          speed: config.simulator.speed ?? 360,
+          ...(config.simulator.faults !== '' && { faults: config.simulator.faults }),
+        }),
+      );
       const sim = simulator;
       cleanups.push(() => sim.close());
       url = sim.url;
@@ -247,19 +334,17 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
     const { dashboard, metrics: metricsConfig } = config.monitoring;
     let dashboardUrl: string | undefined;
     if (dashboard.enabled) {
-      const web = await startWebServer({ host: dashboard.host, port: dashboard.port, source, metrics });
+      const web = await listen(server('dashboard'), () =>
+        startWebServer({ host: dashboard.host, port: dashboard.port, source, metrics }),
+      );
       cleanups.push(() => web.close());
       dashboardUrl = web.url;
       out(`dashboard on ${web.url}`);
     }
     if (metricsConfig.enabled) {
-      const web = await startWebServer({
-        host: dashboard.host,
-        port: metricsConfig.port,
-        source,
-        metrics,
-        dashboard: false,
-      });
+      const web = await listen(server('metrics server'), () =>
+        startWebServer({ host: dashboard.host, port: metricsConfig.port, source, metrics, dashboard: false }),
+      );
       cleanups.push(() => web.close());
       out(`metrics on ${web.url}/metrics, health on ${web.url}/health/ready`);
     }

@@ -1,6 +1,7 @@
 // The whole paper loop in one process: embedded simulator → client → market data → strategies → risk → execution →
 // portfolio. After a short run the books must agree with the venue to the last decimal.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -148,5 +149,41 @@ describe('paper session', () => {
         logger: SILENT_LOGGER,
       }),
     ).rejects.toThrow(/market_data\.feed websocket needs the simulator's URL/);
+  });
+
+  it('names the server whose port is taken, before it starts the simulator or touches the store', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    const own = mkdtempSync(path.join(dir, 'busy-'));
+    const store = path.join(own, 'paper-session.db');
+    writeFileSync(store, 'yesterday');
+    try {
+      for (const [sets, message] of [
+        [
+          [
+            `monitoring.dashboard.enabled=true`,
+            `monitoring.dashboard.host=127.0.0.1`,
+            `monitoring.dashboard.port=${port}`,
+          ],
+          `the dashboard cannot listen on 127.0.0.1:${port}: the port is in use; choose another with monitoring.dashboard.port`,
+        ],
+        [
+          [`simulator.port=${port}`],
+          `the simulator cannot listen on 127.0.0.1:${port}: the port is in use; choose another with \`sherwood start --port N\``,
+        ],
+      ] as const) {
+        const config = loadConfig({ cwd: own, env: {}, sets: fastPaperSets(own, ...sets) });
+        const lines: string[] = [];
+        await expect(startPaperSession({ config, out: (l) => lines.push(l), logger: SILENT_LOGGER })).rejects.toThrow(
+          message,
+        );
+        expect(lines).toEqual([]);
+        expect(readFileSync(store, 'utf8')).toBe('yesterday');
+        expect(existsSync(path.join(own, 'simulator-credentials.json'))).toBe(false);
+      }
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
   });
 });
