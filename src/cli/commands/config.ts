@@ -20,7 +20,7 @@ export function register(program: Command, io: ConfigCommandIo = defaultIo): voi
     ...(io.cwd !== undefined ? { cwd: io.cwd } : {}),
     ...(io.env !== undefined ? { env: io.env } : {}),
   };
-  const config = program.command('config').description('show or check the effective configuration');
+  const config = program.command('config').description('show or validate the effective configuration');
 
   addConfigOptions(
     config
