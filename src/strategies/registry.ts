@@ -99,6 +99,35 @@ export class StrategyRegistry {
   }
 }
 
+/** What a configured strategy names: its id, type and parameters. */
+export interface StrategyConfigEntry {
+  readonly id: string;
+  readonly type: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly enabled?: boolean;
+}
+
+/**
+ * Every configured (enabled) strategy built once, to check its type and parameters: one line per problem, naming the
+ * entry. `config validate` and `start` run it before anything starts, so that a typo fails at once, not after the
+ * simulator is up.
+ */
+export async function strategyConfigProblems(
+  entries: readonly StrategyConfigEntry[],
+  registry: StrategyRegistry = defaultRegistry,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [i, entry] of entries.entries()) {
+    if (entry.enabled === false) continue;
+    try {
+      await registry.create(entry.type, entry.id, entry.params ?? {});
+    } catch (err) {
+      problems.push(`strategies[${i}] (${entry.id}): ${errorMessage(err)}`);
+    }
+  }
+  return problems;
+}
+
 /** The process-wide registry with the built-ins. */
 export const defaultRegistry = new StrategyRegistry();
 

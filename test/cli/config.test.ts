@@ -64,6 +64,26 @@ describe('sherwood config validate', () => {
     );
   });
 
+  it('checks each enabled strategy: its type and its parameters, naming the entry', async () => {
+    const file = project.write(
+      'strategies.yaml',
+      [
+        'strategies:',
+        '  - { id: t1, type: sma-crossover, symbols: [BTC-USD] }',
+        '  - { id: t2, type: trend, symbols: [BTC-USD], params: { fast: 10, slow: 30, fastt: 3 } }',
+        '  - { id: t3, type: nope, symbols: [BTC-USD], enabled: false }',
+        '  - { id: t4, type: trend, symbols: [BTC-USD], params: { fast: 10, slow: 30 } }',
+        '',
+      ].join('\n'),
+    );
+    const error = await run(['config', 'validate', '--config', file]).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message.split('\n')).toEqual([
+      'strategies[0] (t1): unknown strategy "sma-crossover"; known: market_making, grid, dca, trend, mean_reversion',
+      'strategies[1] (t2): invalid parameters for strategy "t2" (trend): unknown parameter "fastt"; known: fast, slow, average, fraction, atrStop, atrPeriod',
+    ]);
+  });
+
   it('reads the env file given with --env-file', async () => {
     const envFile = project.write('live.env', 'SHERWOOD_APP__MODE=live\n');
     await expect(run(['config', 'validate', '--env-file', envFile])).rejects.toThrow(

@@ -79,6 +79,15 @@ describe('sherwood start', () => {
       '--base-url "x": must be a URL like http://127.0.0.1:8787',
     ]);
   });
+
+  it('refuses a misconfigured strategy before anything starts', async () => {
+    const lines: string[] = [];
+    const set = ['strategies=[{"id":"s1","type":"trend","symbols":["BTC-USD"],"params":{"fast":"x"}}]'];
+    expect(await problems(() => runStart({ set, port: '0' }, (l) => lines.push(l)))).toEqual([
+      expect.stringMatching(/^strategies\[0\] \(s1\): invalid parameters for strategy "s1" \(trend\): fast: .*"x"/),
+    ]);
+    expect(lines).toEqual([]); // no simulator, no session
+  });
 });
 
 describe('sherwood simulator', () => {

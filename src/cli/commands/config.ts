@@ -4,6 +4,8 @@
 import type { Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { maskSecrets } from '../../config/mask.ts';
+import { ConfigError } from '../../core/errors.ts';
+import { strategyConfigProblems } from '../../strategies/registry.ts';
 import { addConfigOptions, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
 import { writeStdout } from '../output.ts';
 
@@ -49,8 +51,11 @@ export function register(program: Command, io: ConfigCommandIo = defaultIo): voi
     config
       .command('validate')
       .description('check the configuration; exit status 2 with one line per problem if invalid'),
-  ).action((opts: ConfigCliOptions) => {
+  ).action(async (opts: ConfigCliOptions) => {
     const loaded = loadConfigFromOptions(opts, context);
+    // The strategies' types and parameters belong to their own schemas: checked by building each once.
+    const problems = await strategyConfigProblems(loaded.config.strategies);
+    if (problems.length > 0) throw new ConfigError(problems.join('\n'), { problems });
     const cwd = io.cwd ?? process.cwd();
     const shown = loaded.files.map((f) => (f.startsWith(`${cwd}/`) ? f.slice(cwd.length + 1) : f));
     const files = shown.length > 0 ? shown.join(', ') : 'no files';

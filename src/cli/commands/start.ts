@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { z } from 'zod';
 import { startPaperSession } from '../../app/paper-session.ts';
+import { ConfigError } from '../../core/errors.ts';
 import { createLogger } from '../../monitoring/logger.ts';
+import { strategyConfigProblems } from '../../strategies/registry.ts';
 import { addConfigOptions, loadConfigFromOptions, parseFlags, type ConfigCliOptions } from '../options.ts';
 
 const StartOptionsSchema = z.object({
@@ -32,6 +34,9 @@ export async function runStart(opts: StartCliOptions, out: (line: string) => voi
   const flags = parseFlags(StartOptionsSchema, { baseUrl: opts.baseUrl, port: opts.port, duration: opts.duration });
   const extraSets = flags.port !== undefined ? [`simulator.port=${flags.port}`] : [];
   const { config } = loadConfigFromOptions({ ...opts, set: [...(opts.set ?? []), ...extraSets] });
+  // A strategy typo fails here, before the simulator starts and the session's store is replaced.
+  const problems = await strategyConfigProblems(config.strategies);
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'), { problems });
   const logger = createLogger({
     level: config.app.log_level,
     name: 'sherwood',
