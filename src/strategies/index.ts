@@ -1,5 +1,7 @@
 // Strategies: the base class, the context contract, the runner, the registry and the built-ins. Public surface.
-export { Strategy, parseParams } from './strategy.ts';
+export { Strategy, StrategyParamsError, parseParams } from './strategy.ts';
+// zod for a strategy file's parameter schema: a file outside this checkout cannot resolve 'zod' from its own folder.
+export { z } from 'zod';
 export type { StrategyClass, HandlerResult } from './strategy.ts';
 export type * from './types.ts';
 export { createContext, committedQuote, requestNotional, denialOf } from './context.ts';

@@ -137,12 +137,28 @@ export function createStrategy(type: string, id: string, params?: unknown): Prom
 
 function checkStrategyClass(value: unknown, where: string): asserts value is StrategyClass {
   if (typeof value !== 'function' || !(value.prototype instanceof Strategy)) {
-    throw new ConfigError(`${where} is not a Strategy subclass (extend Strategy from src/strategies/strategy.ts)`, {});
+    // A class whose chain holds a *Strategy* that is not ours: the file was loaded as CommonJS (a .ts file outside a
+    // package with "type": "module"), which gives it a second copy of the base class.
+    const other = typeof value === 'function' && extendsClassNamed(value, 'Strategy');
+    throw new ConfigError(
+      other
+        ? `${where} extends another copy of Strategy: the file was loaded as CommonJS; name it .mts (or put a ` +
+            'package.json with "type": "module" in its folder)'
+        : `${where} is not a Strategy subclass (extend Strategy from src/strategies/strategy.ts)`,
+      {},
+    );
   }
   const schema = (value as { paramsSchema?: unknown }).paramsSchema;
   if (!(schema instanceof z.ZodType)) {
     throw new ConfigError(`${where} has no static paramsSchema (a zod schema of its parameters)`, {});
   }
+}
+
+function extendsClassNamed(cls: unknown, name: string): boolean {
+  for (let c: unknown = Object.getPrototypeOf(cls); typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    if (c.name === name) return true;
+  }
+  return false;
 }
 
 /** Imports a user strategy file; its default export or named `strategy` export must be a Strategy subclass. */

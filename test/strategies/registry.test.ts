@@ -76,5 +76,25 @@ export default class Mine extends Strategy<z.output<typeof Schema>> {
     writeFileSync(notStrategy, 'export const strategy = class {};\n');
     await expect(registry.create(notStrategy, 'u3')).rejects.toThrow(/is not a Strategy subclass/);
     await expect(registry.create(join(dir, 'missing.ts'), 'u4')).rejects.toThrow(/cannot load strategy file/);
+    // Another copy of the base class (what a .ts file loaded as CommonJS gets) is named as such, with the way out.
+    const copy = join(dir, 'copy.ts');
+    writeFileSync(copy, 'class Strategy {}\nexport default class Mine extends Strategy {}\n');
+    await expect(registry.create(copy, 'u5')).rejects.toThrow(/extends another copy of Strategy: .*name it \.mts/);
+  });
+
+  it('gives a strategy file zod from the public surface, so a file outside the checkout needs no zod of its own', async () => {
+    const file = join(dir, 'outside.mts');
+    writeFileSync(
+      file,
+      `import { Strategy, z } from ${JSON.stringify(join(process.cwd(), 'src/strategies/index.ts'))};
+const Schema = z.object({ n: z.number().default(1) });
+export default class Outside extends Strategy<z.output<typeof Schema>> {
+  static paramsSchema = Schema;
+  constructor(p: unknown = {}) { super(Schema, p); }
+}
+`,
+    );
+    const created = await new StrategyRegistry().create(file, 'o1', { n: 3 });
+    expect((created.strategy.params as { n: number }).n).toBe(3);
   });
 });
