@@ -134,7 +134,7 @@ function metricsTable(r: BacktestResult): string {
 
 type Cell = string | number | boolean | null | undefined;
 
-function table(title: string, rows: ReadonlyArray<Record<string, Cell>>, limit = 1000): string {
+function table(title: string, rows: ReadonlyArray<Record<string, Cell>>, limit = 1000, count?: string): string {
   const first = rows[0];
   if (first === undefined) return `<h2>${esc(title)}</h2><p>None.</p>`;
   const cols = Object.keys(first);
@@ -143,7 +143,15 @@ function table(title: string, rows: ReadonlyArray<Record<string, Cell>>, limit =
     .map((row) => `<tr>${cols.map((c) => `<td>${esc(String(row[c] ?? ''))}</td>`).join('')}</tr>`)
     .join('');
   const more = rows.length > limit ? `<p>… and ${rows.length - limit} more (see the JSON result).</p>` : '';
-  return `<h2>${esc(title)} (${rows.length})</h2><table><tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>${body}</table>${more}`;
+  return `<h2>${esc(title)} (${esc(count ?? String(rows.length))})</h2><table><tr>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>${body}</table>${more}`;
+}
+
+/** Round trips; one still open at the end shows as open (no exit), and the count says how many are closed. */
+function tradesTable(r: BacktestResult): string {
+  const open = r.trades.filter((t) => t.exitTime === null).length;
+  const rows = r.trades.map((t) => (t.exitTime === null ? { ...t, exitTime: 'open', exitPrice: '' } : t));
+  const count = open === 0 ? undefined : `${r.trades.length - open} closed, ${open} open at the end`;
+  return table('Trades', rows, 1000, count);
 }
 
 export function renderReport(r: BacktestResult): string {
@@ -162,7 +170,7 @@ ${metricsTable(r)}
 ${equityChart(r)}
 ${drawdownChart(r)}
 ${r.symbols.map((s) => priceChart(r, s)).join('\n')}
-${table('Trades', r.trades)}
+${tradesTable(r)}
 ${table(
   'Orders denied',
   r.denied.map((d) => ({ time: d.time, symbol: d.symbol, side: d.side, rule: d.rule, reason: d.reason })),

@@ -6,6 +6,7 @@ const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
 
 export function summaryRows(r: BacktestResult): Array<[string, string]> {
   const m = r.metrics;
+  const orders = r.strategies.reduce((n, st) => n + st.orders, 0);
   return [
     ['strategy', String(r.config.strategy)],
     ['period', `${r.start.slice(0, 16)} → ${r.end.slice(0, 16)}`],
@@ -25,6 +26,7 @@ export function summaryRows(r: BacktestResult): Array<[string, string]> {
     ['profit factor', m.profitFactor === null ? 'inf' : m.profitFactor.toFixed(3)],
     ['exposure', pct(m.exposure)],
     ['fees paid', toFixedPlaces(dec(m.feesPaid), 2)], // exact in the JSON; cents here
+    ['orders', `${orders} (${r.fingerprint.fills} fills)`],
     ['orders denied', String(r.denied.length)],
     ...(r.warnings.length > 0
       ? [['warnings', `${r.warnings.length}, first: ${r.warnings[0] ?? ''}`] as [string, string]]
@@ -36,10 +38,22 @@ export function summaryRows(r: BacktestResult): Array<[string, string]> {
   ];
 }
 
+/** Lines under the table: a run that never traded says where to look, rather than showing a row of zeros. */
+export function summaryNotes(r: BacktestResult): string[] {
+  const orders = r.strategies.reduce((n, st) => n + st.orders, 0);
+  if (orders > 0 || r.denied.length > 0) return [];
+  return [
+    r.dataKind === 'ticks'
+      ? 'note: no orders. These data are ticks (quotes, trades), without bars: does the strategy trade on quotes or ' +
+        'trades, and do its thresholds (e.g. a minimum spread) fit them?'
+      : 'note: no orders. The strategy never signalled on these bars: see its parameters (sherwood strategies NAME).',
+  ];
+}
+
 export function formatSummary(r: BacktestResult): string {
   const rows = summaryRows(r);
   const w = Math.max(...rows.map(([k]) => k.length));
   const v = Math.max(...rows.map(([, x]) => x.length));
   const line = `+${'-'.repeat(w + 2)}+${'-'.repeat(v + 2)}+`;
-  return [line, ...rows.map(([k, x]) => `| ${k.padEnd(w)} | ${x.padStart(v)} |`), line].join('\n');
+  return [line, ...rows.map(([k, x]) => `| ${k.padEnd(w)} | ${x.padStart(v)} |`), line, ...summaryNotes(r)].join('\n');
 }

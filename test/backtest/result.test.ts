@@ -5,6 +5,8 @@ import { parseBacktestConfig } from '../../src/backtest/config.ts';
 import type { LoadedData } from '../../src/backtest/data.ts';
 import { computeMetrics, type EquityPoint } from '../../src/backtest/metrics.ts';
 import { buildResult, fillToJson } from '../../src/backtest/result.ts';
+import { renderReport } from '../../src/backtest/report.ts';
+import { formatSummary, summaryNotes, summaryRows } from '../../src/backtest/summary.ts';
 import { roundTrips, roundTripToJson, type AttributedFill } from '../../src/backtest/round-trips.ts';
 import { dec, ZERO } from '../../src/core/decimal.ts';
 import { createFill } from '../../src/model/fill.ts';
@@ -110,5 +112,43 @@ describe('buildResult', () => {
         .map((b) => [b.timestamp + MINUTE, b.close]);
       expect(r.prices[symbol], `symbol ${k}`).toEqual(expected);
     }
+  });
+});
+
+describe('the summary and the report', () => {
+  const config = parseBacktestConfig({ strategy: 'probe', data: ['x.csv'] });
+  const curve: EquityPoint[] = Array.from({ length: 100 }, (_, i) => ({
+    timestamp: T0 + (i + 1) * MINUTE,
+    equity: 10_000,
+    inMarket: false,
+  }));
+  const result = (f: AttributedFill[], kind: 'bars' | 'ticks', orders: number) =>
+    buildResult({
+      config,
+      data: { kind, symbols: ['BTC-USD'], bars: kind === 'bars' ? bars(['BTC-USD'], 100) : [], ticks: [] },
+      curve,
+      fills: f,
+      denied: [],
+      benchmark: new Map([['BTC-USD', { first: 100, last: 110 }]]),
+      strategies: [{ id: 'probe', status: 'stopped', errors: 0, consecutiveErrors: 0, orders, denials: 0 }],
+      finalCash: dec('10000'),
+      warnings: [],
+    });
+
+  it('counts orders and fills, and says where to look when nothing was ordered', () => {
+    const traded = result(fills(7), 'bars', 7);
+    expect(summaryRows(traded)).toContainEqual(['orders', '7 (7 fills)']);
+    expect(summaryNotes(traded)).toEqual([]);
+    expect(formatSummary(result([], 'ticks', 0))).toMatch(/\nnote: no orders\. These data are ticks/);
+    expect(summaryNotes(result([], 'bars', 0))).toEqual([expect.stringMatching(/^note: no orders\. .* these bars/)]);
+  });
+
+  it('shows a trip still open at the end as open, and counts the closed ones apart', () => {
+    const r = result(fills(7), 'bars', 7); // the seventh fill opens a trip that never closes
+    expect(r.trades.filter((t) => t.exitTime === null)).toHaveLength(1);
+    const html = renderReport(r);
+    expect(html).toContain(`<h2>Trades (${r.metrics.tradeCount} closed, 1 open at the end)</h2>`);
+    // exit time: open; then the quantity and the entry price; no exit price
+    expect(html).toMatch(/<td>open<\/td><td>[\d.]+<\/td><td>[\d.]+<\/td><td><\/td>/);
   });
 });
