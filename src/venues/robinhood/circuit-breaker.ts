@@ -32,6 +32,8 @@ export class CircuitBreaker {
   #failures = 0;
   #openedAtMs: number | undefined;
   #trialInFlight = false;
+  /** Why the last call failed: an open circuit says it, so that "connection refused at URL" is not hidden. */
+  #lastFailure: string | undefined;
 
   constructor(name: string, options: CircuitBreakerOptions = {}) {
     this.name = name;
@@ -57,9 +59,16 @@ export class CircuitBreaker {
       return;
     }
     const retryAtMs = (this.#openedAtMs ?? 0) + this.#halfOpenAfterMs;
+    const last = this.#lastFailure === undefined ? '' : ` (the last: ${this.#lastFailure})`;
     throw new CircuitOpenError(
-      `circuit '${this.name}' is ${state} after ${this.#failures} consecutive failures; ${endpoint} not sent`,
-      { endpoint, group: this.name, state, retryAtMs },
+      `circuit '${this.name}' is ${state} after ${this.#failures} consecutive failures${last}; ${endpoint} not sent`,
+      {
+        endpoint,
+        group: this.name,
+        state,
+        retryAtMs,
+        ...(this.#lastFailure !== undefined && { lastFailure: this.#lastFailure }),
+      },
     );
   }
 
@@ -71,8 +80,9 @@ export class CircuitBreaker {
     this.#trialInFlight = false;
   }
 
-  onFailure(): void {
+  onFailure(reason?: string): void {
     this.#failures++;
+    this.#lastFailure = reason;
     if (this.#state === 'half-open' || this.#failures >= this.#threshold) {
       this.#state = 'open';
       this.#openedAtMs = this.#timers.now();

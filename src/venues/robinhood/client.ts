@@ -8,6 +8,7 @@ import { dec, toPlain, type DecimalInput } from '../../core/decimal.ts';
 import {
   ApiError,
   ConfigError,
+  errorMessage,
   NetworkError,
   RateLimitError,
   ResponseValidationError,
@@ -463,7 +464,7 @@ export class RobinhoodClient {
         res = await this.#transport.send({ ...call, attempt });
       } catch (err) {
         const status = err instanceof ApiError ? err.status : undefined;
-        if (status === undefined || status >= 500) breaker.onFailure();
+        if (status === undefined || status >= 500) breaker.onFailure(errorMessage(err));
         else breaker.onSuccess(); // the server answered: it is up
         if (err instanceof RateLimitError) this.#budget.onRateLimited(err.retryAfterMs);
         else if (status !== undefined) this.#budget.onAnswered();

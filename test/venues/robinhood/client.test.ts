@@ -500,6 +500,10 @@ describe('circuit breaker', () => {
     expect(client.health().circuits.market_data.state).toBe('open');
     expect(client.health().circuits.trading.state).toBe('closed');
     await expect(client.getBestBidAsk(['BTC-USD'])).rejects.toBeInstanceOf(CircuitOpenError);
+    // Failing fast, it still says why the calls failed.
+    await expect(client.getBestBidAsk(['BTC-USD'])).rejects.toThrow(
+      /^circuit 'market_data' is open after 3 consecutive failures \(the last: .*500.*\); .* not sent$/,
+    );
     expect(stub.requests).toHaveLength(3);
     timers.tick(10_000);
     expect(client.health().circuits.market_data.state).toBe('half-open');
