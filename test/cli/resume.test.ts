@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,5 +35,13 @@ describe('sherwood resume', () => {
 
     expect(await runResume(opts, (l) => lines.push(l))).toBe(false);
     expect(lines.at(-1)).toBe('no persisted halt: nothing to resume');
+  });
+
+  it('refuses a database path where there is none, rather than creating an empty one', async () => {
+    const sqlitePath = path.join(dir, 'missing.db');
+    await expect(runResume({ set: [`storage.sqlite_path=${sqlitePath}`] }, () => undefined)).rejects.toThrow(
+      `storage.sqlite_path "${sqlitePath}": no database there, so no halt to lift`,
+    );
+    expect(existsSync(sqlitePath)).toBe(false);
   });
 });
