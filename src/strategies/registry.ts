@@ -26,6 +26,9 @@ export interface ParamDoc {
   readonly required: boolean;
   readonly min?: number;
   readonly max?: number;
+  /** The bound itself is excluded (`gt` / `lt`). */
+  readonly minExclusive?: boolean;
+  readonly maxExclusive?: boolean;
   readonly description?: string;
 }
 
@@ -201,10 +204,21 @@ export function describeParams(schema: z.ZodType): ParamDoc[] {
     let type = inner.def.type as string;
     let min: number | undefined;
     let max: number | undefined;
+    let minExclusive = false;
+    let maxExclusive = false;
     if (inner instanceof z.ZodNumber) {
       if (inner.isInt) type = 'integer';
-      if (inner.minValue !== null && Number.isFinite(inner.minValue)) min = inner.minValue;
-      if (inner.maxValue !== null && Number.isFinite(inner.maxValue)) max = inner.maxValue;
+      // An integer without bounds reports the safe-integer limits: no bound to show.
+      const shown = (v: number | null): number | undefined =>
+        v !== null && Number.isFinite(v) && Math.abs(v) !== Number.MAX_SAFE_INTEGER ? v : undefined;
+      min = shown(inner.minValue);
+      max = shown(inner.maxValue);
+      for (const check of inner.def.checks ?? []) {
+        const d = check._zod.def as { check?: string; value?: unknown; inclusive?: boolean };
+        if (d.inclusive !== false) continue;
+        if (d.check === 'greater_than' && d.value === min) minExclusive = true;
+        if (d.check === 'less_than' && d.value === max) maxExclusive = true;
+      }
     } else if (inner instanceof z.ZodEnum) {
       type = inner.options.map((o) => JSON.stringify(o)).join(' | ');
     }
@@ -216,6 +230,8 @@ export function describeParams(schema: z.ZodType): ParamDoc[] {
       ...(def !== undefined && { default: def }),
       ...(min !== undefined && { min }),
       ...(max !== undefined && { max }),
+      ...(minExclusive && { minExclusive }),
+      ...(maxExclusive && { maxExclusive }),
       ...(description !== undefined && { description }),
     };
   });

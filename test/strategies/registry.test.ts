@@ -23,6 +23,13 @@ describe('registry', () => {
       max: 1000,
       description: 'bars in the fast average',
     });
+    // gt(0): the bound is excluded; an integer without a maximum shows none (not the safe-integer limit).
+    const trend = list.find((s) => s.name === 'trend')!.params;
+    expect(trend.find((p) => p.name === 'fraction')).toMatchObject({ min: 0, minExclusive: true, max: 1 });
+    expect(trend.find((p) => p.name === 'fraction')).not.toHaveProperty('maxExclusive');
+    const refresh = list.find((s) => s.name === 'market_making')!.params.find((p) => p.name === 'refreshIntervalMs');
+    expect(refresh).toMatchObject({ min: 0 });
+    expect(refresh).not.toHaveProperty('max');
   });
 
   it('creates built-ins by name with validated params, and names unknown ones', async () => {

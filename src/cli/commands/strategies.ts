@@ -23,7 +23,10 @@ export async function strategyInfo(name?: string): Promise<StrategyInfo[]> {
 
 function range(p: ParamDoc): string {
   if (p.min === undefined && p.max === undefined) return '';
-  return `${p.min ?? '-∞'} … ${p.max ?? '∞'}`;
+  // "> 0 … 1" for gt(0).max(1): the bound itself is not allowed.
+  const low = p.min === undefined ? '-∞' : `${p.minExclusive === true ? '> ' : ''}${p.min}`;
+  const high = p.max === undefined ? '∞' : `${p.maxExclusive === true ? '< ' : ''}${p.max}`;
+  return `${low} … ${high}`;
 }
 
 function table(rows: readonly (readonly string[])[]): string {
