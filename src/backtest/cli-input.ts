@@ -51,7 +51,7 @@ export const BacktestFlagsSchema = z.object({
   holdings: z
     .array(z.string().regex(/^[A-Za-z0-9]+-[A-Za-z]+=\d+(\.\d+)?$/, 'expected SYMBOL=quantity, e.g. BTC-USD=0.5'))
     .optional(),
-  feeRate: DecimalFlag.optional(),
+  feeRate: DecimalFlag.refine((r) => Number(r) < 1, 'must be a ratio below 1, like 0.001 for 0.1 %').optional(),
   spreadBps: BpsFlag.optional(),
   slippageBps: BpsFlag.optional(),
   participation: ShareFlag.optional(),

@@ -1,7 +1,7 @@
 // A backtest's settings, validated at the boundary (CLI, optimizer workers, tests): the error names the field and
 // the value. Money is exact decimal text; rates and bps are plain numbers (they configure models, not the ledger).
 import { z } from 'zod';
-import { dec, tryDec, ZERO, type Decimal } from '../core/decimal.ts';
+import { dec, ONE, tryDec, ZERO, type Decimal } from '../core/decimal.ts';
 import { ConfigError } from '../core/errors.ts';
 
 const DecimalText = z.union([z.string(), z.number()]).transform((value, ctx): Decimal => {
@@ -33,7 +33,9 @@ export const BacktestConfigSchema = z.object({
   /** Starting holdings by symbol (`{"BTC-USD": "0.5"}`), valued at the first open. */
   holdings: z.record(z.string(), DecimalText).default({}),
   /** A flat fee ratio on every fill (0.001 = 0.1 %); absent: Robinhood's v2 tiers by rolling 30-day volume. */
-  feeRate: DecimalText.optional(),
+  feeRate: DecimalText.refine((r) => r.lt(ONE), {
+    error: 'a fee ratio is below 1 (0.001 = 0.1 %); a fee of the whole notional or more is surely a mistake',
+  }).optional(),
   /** Full quoted spread around the price path, in basis points. */
   spreadBps: z.number().min(0).max(10_000).default(0),
   /** Extra price concession on market orders (and triggered stops), in basis points. */

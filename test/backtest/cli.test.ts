@@ -35,6 +35,9 @@ describe('backtest flags', () => {
     expect(() => backtestConfigFromFlags({ strategy: 'x', cash: '-5' })).toThrow(/--cash "-5"/);
     expect(() => backtestConfigFromFlags({ strategy: 'x', from: 'yesterday' })).toThrow(/--from "yesterday"/);
     expect(() => backtestConfigFromFlags({ strategy: 'x', feeRate: 'abc' })).toThrow(/--fee-rate "abc"/);
+    expect(() => backtestConfigFromFlags({ strategy: 'x', feeRate: '2' })).toThrow(
+      '--fee-rate "2": must be a ratio below 1, like 0.001 for 0.1 %',
+    );
     expect(() => backtestConfigFromFlags({ strategy: 'x', param: ['novalue'] })).toThrow(ConfigError);
     expect(() => backtestConfigFromFlags({ strategy: 'x', holdings: ['BTC=1'] })).toThrow(/--holdings/);
     expect(() => backtestConfigFromFlags({ strategy: 'x', participation: '0' })).toThrow(/--participation "0"/);
