@@ -2,6 +2,7 @@
 // (the simulator's MatchingEngine), ExecutionEngine over an in-memory store, Portfolio, cache, RiskGate, optional
 // default stops, StrategyRunner and the strategy — and connects them on one bus. The replay is in engine.ts.
 import { SimulatedClock } from '../core/clock.ts';
+import { ConfigError } from '../core/errors.ts';
 import { toNumber, ZERO, type Decimal } from '../core/decimal.ts';
 import { SeededIdGenerator } from '../core/ids.ts';
 import { MessageBus } from '../core/message-bus.ts';
@@ -103,7 +104,16 @@ export async function wire(config: BacktestConfig, data: LoadedData, options: Ba
   const clock = new SimulatedClock(start);
   const prices = firstPrices(data);
   const holdings: Record<string, Decimal> = {};
-  for (const [symbol, qty] of Object.entries(config.holdings)) holdings[symbol.split('-')[0] ?? symbol] = qty;
+  for (const [symbol, qty] of Object.entries(config.holdings)) {
+    // A holding is valued and traded on its symbol's prices: without them it would be silently ignored.
+    if (!data.symbols.includes(symbol)) {
+      throw new ConfigError(
+        `holdings ${symbol}: the data have no prices for it (they hold ${data.symbols.join(', ')})`,
+        { symbol, symbols: data.symbols.join(', ') },
+      );
+    }
+    holdings[symbol.split('-')[0] ?? symbol] = qty;
+  }
   const market = new SimMarket({
     symbols: data.symbols,
     initialPrices: prices,

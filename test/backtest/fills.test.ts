@@ -160,6 +160,16 @@ describe('starting holdings', () => {
     expect(strategy.fills.map((f) => `${f.side}@${f.price.toFixed()}`)).toEqual(['sell@102']);
     expect(result.finalCash).toBe('204');
   });
+
+  it('of a symbol the data do not price are refused, not ignored', async () => {
+    const file = writeBars(dir.dir, BARS);
+    await expect(
+      runBacktest(
+        { strategy: 's', data: [file], holdings: { 'ETH-USD': '1' } },
+        { createStrategy: factoryOf(new ScriptedStrategy(new Map())) },
+      ),
+    ).rejects.toThrow('holdings ETH-USD: the data have no prices for it (they hold BTC-USD)');
+  });
 });
 
 describe('denied orders', () => {
