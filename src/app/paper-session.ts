@@ -194,6 +194,7 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
           // Unless configured, an hour of the shipped hourly market every 10 s: fast to watch, slow enough to trade.
           speed: config.simulator.speed ?? 360,
           ...(config.simulator.faults !== '' && { faults: config.simulator.faults }),
+          latencyMs: config.simulator.latency_ms,
         }),
       );
       const sim = simulator;

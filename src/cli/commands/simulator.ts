@@ -29,6 +29,7 @@ const OptionsSchema = z.object({
     .default(() => randomInt(1, 2 ** 31)),
   faults: z.string().optional(),
   cancelDelay: z.coerce.number().int().min(0).optional(),
+  latency: z.coerce.number().int().min(0).optional(),
   publicUrl: z.url().optional(),
   end: z.enum(['loop', 'stop']).default('loop'),
   rateLimit: z.boolean().default(true),
@@ -80,6 +81,7 @@ export async function runSimulatorCommand(
     ...(o.speed === undefined ? {} : { speed: o.speed }),
     ...(o.faults === undefined ? {} : { faults: o.faults }),
     ...(o.cancelDelay === undefined ? {} : { cancelDelayMs: o.cancelDelay }),
+    ...(o.latency === undefined ? {} : { latencyMs: o.latency }),
     ...(o.publicUrl === undefined ? {} : { publicUrl: o.publicUrl }),
     rateLimit: o.rateLimit ? { perEndpoint: o.rateLimitScope === 'endpoint' } : false,
   });
@@ -111,6 +113,7 @@ export function register(program: Command): void {
       'e.g. "429:0.05,5xx:0.02,slow:0.1@2000,drop:0.01,cancel-delay:5000,fail-orders:0.1,post-timeout:0.05"',
     )
     .option('--cancel-delay <ms>', 'how long a cancel takes to settle (default 1000)')
+    .option('--latency <ms>', 'hold every API request this long before handling it (default 0)')
     .option('--public-url <url>', 'origin for absolute pagination links (default: from the Host header)')
     .option('--end <mode>', 'at the end of the data: loop or stop', 'loop')
     .option('--rate-limit-scope <scope>', 'a token bucket per account and "endpoint", or one per "account"', 'endpoint')

@@ -46,6 +46,8 @@ export interface SimulatorOptions {
   /** false disables rate limiting. */
   readonly rateLimit?: Partial<RateLimitOptions> | false;
   readonly cancelDelayMs?: number;
+  /** Every API request is held this long (ms) before it is handled, as a network and gateway would. Default 0. */
+  readonly latencyMs?: number;
   readonly fill?: Partial<FillModel>;
   readonly pageSize?: number;
   /** Offset of order timestamps (observed live: -04:00). */
@@ -256,7 +258,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       if (fault.kind === '429') throw throttled(1);
       if (fault.kind === '5xx') throw serverError(fault.status);
-      if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
+      const delayMs = fault.delayMs + (options.latencyMs ?? 0);
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       const host = req.headers.host ?? `${options.host ?? '127.0.0.1'}`;
       engine.process();
       const response = handler({

@@ -119,6 +119,13 @@ describe('fault injection', () => {
     s.sim.setFaults('drop:1');
     await expect(s.client.get('/api/v1/crypto/trading/accounts/')).rejects.toThrow();
   });
+  it('holds every request for the configured latency before handling it', async () => {
+    s = await setup({ latencyMs: 120 });
+    const started = performance.now();
+    expect((await s.client.get('/api/v1/crypto/trading/accounts/')).status).toBe(200);
+    // A lower bound (a timer never fires early by more than its 1 ms rounding); how much later is not asserted.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(119);
+  });
   it('fails orders, delays cancels, and swallows order POSTs that still create the order', async () => {
     s = await setup({ faults: 'fail-orders:1' });
     const failed = await s.client.post(V2, order('1000.00'));
