@@ -1,6 +1,7 @@
 // A self-contained HTML report of a backtest: metrics, equity and drawdown curves, each symbol's price with entries
 // and exits, the trade table and the denied orders. Inline SVG, no script and no CDN: it opens anywhere, offline.
 import { writeFileSync } from 'node:fs';
+import { dec, toFixedPlaces } from '../core/decimal.ts';
 import { drawdownSeries } from './metrics.ts';
 import type { BacktestResult } from './result.ts';
 
@@ -124,8 +125,9 @@ function metricsTable(r: BacktestResult): string {
     ['Win rate', pct(m.winRate)],
     ['Profit factor', m.profitFactor === null ? '∞' : m.profitFactor.toFixed(3)],
     ['Exposure', pct(m.exposure)],
-    ['Fees paid', m.feesPaid],
-    ['Realized PnL', m.realizedPnl],
+    // Exact in the JSON result; cents here, as in the terminal summary.
+    ['Fees paid', toFixedPlaces(dec(m.feesPaid), 2)],
+    ['Realized PnL', toFixedPlaces(dec(m.realizedPnl), 2)],
     ['Orders denied', String(r.denied.length)],
     ['Fingerprint', r.fingerprint.hash.slice(0, 16)],
   ];

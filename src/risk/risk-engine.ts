@@ -132,7 +132,7 @@ export class RiskEngine implements RiskGate {
     const r = this.#drawdown.update(equity, timestamp);
     const action: ExecutionState = this.config.drawdown_action === 'halt' ? 'HALTED' : 'REDUCING';
     if (r.drawdown >= this.config.max_drawdown - EPSILON && !this.#causes.has('drawdown')) {
-      const reason = `drawdown ${pct(r.drawdown)} from peak ${r.peak} reached max_drawdown ${pct(this.config.max_drawdown)}; resume explicitly`;
+      const reason = `drawdown ${pct(r.drawdown)} from peak ${r.peak.toFixed(2)} reached max_drawdown ${pct(this.config.max_drawdown)}; resume explicitly`;
       this.#causes.set('drawdown', { state: action, reason });
       this.#persist({ state: action, cause: 'drawdown', reason, peak: r.peak, since: timestamp });
     }

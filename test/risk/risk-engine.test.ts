@@ -298,7 +298,7 @@ describe('RiskEngine drawdown, daily loss and operational halts', () => {
     const d = denied(engine.check(sell('BTC-USD', '0.1')));
     expect(d.rule).toBe('halted');
     expect(d.reason).toBe(
-      'risk engine is HALTED: drawdown 10.00% from peak 120000 reached max_drawdown 10.00%; resume explicitly',
+      'risk engine is HALTED: drawdown 10.00% from peak 120000.00 reached max_drawdown 10.00%; resume explicitly',
     );
     // It does not clear by itself, and it is persisted.
     engine.updateEquity(125_000, T0 + 4);
