@@ -7,7 +7,10 @@ export interface DrawdownReading {
   readonly peak: number;
   /** 1 − equity / peak, ≥ 0. */
   readonly drawdown: number;
-  /** Equity at the first update of the current UTC day. */
+  /**
+   * Equity when the current UTC day began: the last update before it (the previous day's close), or the day's first
+   * update when there was none (the first ever, or the first after a restart on a new day).
+   */
   readonly dayStartEquity: number;
   /** 1 − equity / dayStartEquity, ≥ 0. */
   readonly dailyLoss: number;
@@ -25,8 +28,9 @@ export class DrawdownMonitor {
     const day = Math.floor(timestamp / DAY_MS);
     if (!(this.#peak >= equity)) this.#peak = equity;
     if (day !== this.#day) {
+      // From where the previous day ended: a loss across midnight, or between two daily bars, is a loss of the day.
+      this.#dayStart = this.#last?.equity ?? equity;
       this.#day = day;
-      this.#dayStart = equity;
     }
     const ratio = (base: number): number => (base > 0 ? Math.max(0, 1 - equity / base) : 0);
     this.#last = {
@@ -52,6 +56,14 @@ export class DrawdownMonitor {
   /** Restores a saved peak (so a restart does not forget how far down the account is). */
   restorePeak(peak: number): void {
     if (peak > 0 && !(this.#peak >= peak)) this.#peak = peak;
+  }
+
+  /** Restores the saved start of a day (a restart within that day keeps measuring the day's loss from it). */
+  restoreDay(day: number, dayStartEquity: number): void {
+    if (this.#last === undefined && dayStartEquity > 0) {
+      this.#day = day;
+      this.#dayStart = dayStartEquity;
+    }
   }
 
   get last(): DrawdownReading | undefined {

@@ -30,3 +30,25 @@ export async function writePersistedHalt(store: Pick<Store, 'setKv'>, halt: Pers
 export async function clearPersistedHalt(store: Pick<Store, 'deleteKv'>): Promise<void> {
   await store.deleteKv(HALT_KEY);
 }
+
+/**
+ * The drawdown monitor's marks: the equity peak and the current day's starting equity. Saved when the peak has risen
+ * by `PEAK_SAVE_STEP` since the last save or a new day began, so that a restart measures drawdown from the real peak
+ * (to within that step) rather than from the equity it restarts with.
+ */
+export const MARKS_KEY = 'risk.marks';
+export const PEAK_SAVE_STEP = 0.001;
+
+export const PersistedMarksSchema = z.object({
+  peak: z.number().positive(),
+  day: z.number().int(),
+  dayStartEquity: z.number(),
+});
+export type PersistedMarks = z.infer<typeof PersistedMarksSchema>;
+
+export async function readPersistedMarks(store: Pick<Store, 'getKv'>): Promise<PersistedMarks | undefined> {
+  const value = await store.getKv(MARKS_KEY);
+  if (value === undefined) return undefined;
+  const parsed = PersistedMarksSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined; // unreadable marks only cost the memory of a peak
+}

@@ -10,7 +10,14 @@ import { DrawdownMonitor, type DrawdownReading } from './drawdown.ts';
 import { BarReturns } from './bar-returns.ts';
 import { quantityNumber, type Holding } from './exposure-book.ts';
 import { checkExposure } from './exposure-check.ts';
-import { readPersistedHalt, writePersistedHalt, HALT_KEY } from './halt-store.ts';
+import {
+  HALT_KEY,
+  MARKS_KEY,
+  PEAK_SAVE_STEP,
+  readPersistedHalt,
+  readPersistedMarks,
+  writePersistedHalt,
+} from './halt-store.ts';
 import { checkTradable, deny, resolveOrder, type Denial, type ResolvedOrder } from './pre-trade.ts';
 import type { RiskDecision, RiskGate } from './risk-gate.ts';
 import { stopStrategyId } from './stop-orders.ts';
@@ -144,17 +151,32 @@ export class RiskEngine implements RiskGate {
     } else if (daily !== undefined && r.day !== this.#dailyDay) {
       this.#causes.delete('daily_loss'); // a new UTC day
     }
+    this.#saveMarks(r);
     this.evaluate();
     this.#var.update(this.#o.portfolio.positions(), this.#o.market, equity, timestamp);
     return r;
   }
   #dailyDay = Number.NaN;
+  #savedMarks: { readonly peak: number; readonly day: number } | undefined;
+
+  #saveMarks(r: DrawdownReading): void {
+    const saved = this.#savedMarks;
+    if (saved !== undefined && r.day === saved.day && r.peak < saved.peak * (1 + PEAK_SAVE_STEP)) return;
+    this.#savedMarks = { peak: r.peak, day: r.day };
+    const store = this.#o.store;
+    const marks = { peak: r.peak, day: r.day, dayStartEquity: r.dayStartEquity };
+    if (store && r.peak > 0) this.#chain(() => store.setKv(MARKS_KEY, marks, r.timestamp));
+  }
 
   /** Lifts drawdown and daily-loss halts and measures drawdown afresh from the current equity. */
   resume(): ExecutionState {
     this.#causes.delete('drawdown');
     this.#causes.delete('daily_loss');
     this.#drawdown.rebase(this.#o.portfolio.equity(), this.#o.clock.now());
+    // The saved peak is the old one: replace it, or a restart would measure from it again.
+    this.#savedMarks = undefined;
+    const last = this.#drawdown.last;
+    if (last !== undefined) this.#saveMarks(last);
     const store = this.#o.store;
     if (store) this.#chain(() => store.deleteKv(HALT_KEY));
     this.#o.logger?.info({}, 'risk: drawdown halt lifted by resume');
@@ -164,6 +186,12 @@ export class RiskEngine implements RiskGate {
   /** Reads a persisted drawdown halt (call once at start-up, before trading). */
   async load(): Promise<void> {
     if (!this.#o.store) return;
+    const marks = await readPersistedMarks(this.#o.store);
+    if (marks !== undefined) {
+      this.#drawdown.restorePeak(marks.peak);
+      this.#drawdown.restoreDay(marks.day, marks.dayStartEquity);
+      this.#savedMarks = { peak: marks.peak, day: marks.day };
+    }
     const halt = await readPersistedHalt(this.#o.store);
     if (!halt) return;
     this.#drawdown.restorePeak(halt.peak);

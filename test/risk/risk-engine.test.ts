@@ -321,6 +321,56 @@ describe('RiskEngine drawdown, daily loss and operational halts', () => {
     expect(kv.has('risk.halt')).toBe(false);
   });
 
+  it('measures the daily loss from the last equity of the day before: a loss across midnight or between daily bars counts', () => {
+    const s = setup({ config: { max_drawdown: 0.5, daily_loss_limit: 0.05 } });
+    // Daily bars: one update per day, each the first of its day.
+    s.engine.updateEquity(100_000, T0 + DAY);
+    s.engine.updateEquity(90_000, T0 + 2 * DAY);
+    expect(s.engine.metrics().dailyLoss).toBeCloseTo(0.1, 12);
+    expect(s.engine.state).toBe('HALTED');
+    const t = setup({ config: { max_drawdown: 0.5, daily_loss_limit: 0.05 } });
+    t.engine.updateEquity(100_000, T0 + DAY - 60_000); // 23:59
+    t.engine.updateEquity(94_000, T0 + DAY + 36_000); // 00:00:36 the next day
+    expect(t.engine.state).toBe('HALTED');
+  });
+
+  it('a restart keeps the equity peak and the start of the day without any halt, and resume replaces them', async () => {
+    const kv = new Map<string, unknown>();
+    const store = {
+      getKv: (k: string) => Promise.resolve(kv.get(k) as never),
+      setKv: (k: string, v: unknown) => Promise.resolve(void kv.set(k, v)),
+      deleteKv: (k: string) => Promise.resolve(void kv.delete(k)),
+    };
+    const s = setup({ config: { max_drawdown: 0.15, daily_loss_limit: 1 } });
+    const { RiskEngine } = await import('../../src/risk/index.ts');
+    const make = () =>
+      new RiskEngine({
+        config: s.engine.config,
+        clock: s.clock,
+        market: s.cache,
+        portfolio: s.portfolio,
+        pairs: s.pairs,
+        store,
+      });
+    const first = make();
+    first.updateEquity(120_000, T0);
+    first.updateEquity(110_000, T0 + 1);
+    await first.flush();
+    const second = make();
+    await second.load();
+    second.updateEquity(100_000, T0 + 2);
+    expect(second.metrics().drawdown).toBeCloseTo(1 - 100 / 120, 12);
+    expect(second.state).toBe('HALTED');
+    // After resume, drawdown is measured from the equity then; a restart must not bring the old peak back.
+    second.resume();
+    await second.flush();
+    const third = make();
+    await third.load();
+    third.updateEquity(99_000, T0 + 3);
+    expect(third.metrics().drawdown).toBeCloseTo(0.01, 12);
+    expect(third.state).toBe('RUNNING');
+  });
+
   it('drawdown_action reduce lets only sells through; the daily loss limit clears on the next UTC day', () => {
     const s = setup({ config: { max_drawdown: 0.5, daily_loss_limit: 0.05, drawdown_action: 'reduce' } });
     fillOrder(s, 'BTC-USD', 'buy', '0.1', '50000');
