@@ -95,8 +95,19 @@ export class StopManager {
     const existing = this.#stops.get(k);
     const entryPrice = Number(averageEntryPrice.toFixed());
     if (existing) {
-      // A changed size re-arms the exit; the levels stay where they were (trailing stops keep their high water).
-      this.#stops.set(k, { ...existing, quantity: toPlain(quantity), triggered: false });
+      // A changed size re-arms the exit. A reduction keeps the average entry and so the levels. An addition at another
+      // price moves the average, and the levels follow it: a take-profit above the old entry could otherwise sell the
+      // larger position at a loss. Trailing stops keep their high water.
+      const resized = { ...existing, quantity: toPlain(quantity), triggered: false };
+      this.#stops.set(
+        k,
+        entryPrice === existing.entryPrice
+          ? resized
+          : this.#levels(
+              { ...resized, entryPrice, highWater: Math.max(existing.highWater, entryPrice) },
+              this.#specs.get(k) ?? {},
+            ),
+      );
       return;
     }
     const base = {

@@ -26,6 +26,19 @@ describe('StopManager', () => {
     expect(stops.stops()).toEqual([]);
   });
 
+  it('moves the levels with the average entry when the position is added to, and keeps them when it is reduced', () => {
+    const stops = new StopManager({ stopLoss: 0.05, takeProfit: 0.15 });
+    stops.onPosition('BTC-USD', 's1', dec('1'), dec('100'));
+    stops.onPosition('BTC-USD', 's1', dec('2'), dec('150')); // bought 1 more at 200
+    // A take-profit still at 115 would sell at 145, a loss against the 150 average; the stop is now at 142.5.
+    expect(stops.onQuote(q('BTC-USD', 145))).toEqual([]);
+    expect(stops.stopFraction('BTC-USD', 150)).toBeCloseTo(0.05, 12);
+    stops.onPosition('BTC-USD', 's1', dec('1'), dec('150')); // sold half: same average, same levels
+    const [exit] = stops.onQuote(q('BTC-USD', 172.5));
+    expect(exit?.reason).toBe('take-profit hit: bid 172.5 >= target 172.5 (entry 150)');
+    expect(exit?.quantity).toEqual(dec('1'));
+  });
+
   it("a strategy's own levels and a trailing stop that only moves up; state survives a save/load", async () => {
     const stops = new StopManager({ stopLoss: 0.05, takeProfit: 0.15 });
     stops.setStops('ETH-USD', 's2', { trailing: 0.1, takeProfit: 0.5 });
