@@ -11,6 +11,17 @@ function positive(name: string, v: Decimal): Decimal {
   return v;
 }
 
+/** Equity to size from: negative equity sizes nothing (it is not an error: an account can be under water). */
+function sizingEquity(v: DecimalInput): Decimal {
+  const equity = dec(v);
+  return equity.lt(ZERO) ? ZERO : equity;
+}
+
+function fraction(name: string, v: number): Decimal {
+  if (!(v >= 0 && v <= 1)) throw new ValidationError(`${name} must be in [0, 1], got ${v}`, { [name]: v });
+  return dec(v);
+}
+
 function finish(quantity: Decimal, increment?: DecimalInput): Decimal {
   return increment === undefined ? quantity : roundDown(quantity, increment);
 }
@@ -27,7 +38,7 @@ export interface FixedFractionInput {
 /** Fixed-fractional sizing: quantity = equity × f / |entry − stop|. */
 export function fixedFractionSize(input: FixedFractionInput): Decimal {
   const distance = positive('stop distance', dec(input.entryPrice).minus(dec(input.stopPrice)).abs());
-  const budget = dec(input.equity).times(dec(input.riskFraction));
+  const budget = sizingEquity(input.equity).times(fraction('riskFraction', input.riskFraction));
   return finish(divide(budget, distance), input.assetIncrement);
 }
 
@@ -44,11 +55,14 @@ export interface VolatilitySizeInput {
 /** Volatility sizing: the stop sits `atrMultiple` ATRs away, so quantity = equity × f / (ATR × multiple). */
 export function volatilitySize(input: VolatilitySizeInput): Decimal {
   const distance = positive('ATR × multiple', dec(input.atr).times(dec(input.atrMultiple ?? 2)));
-  return finish(divide(dec(input.equity).times(dec(input.riskFraction)), distance), input.assetIncrement);
+  const budget = sizingEquity(input.equity).times(fraction('riskFraction', input.riskFraction));
+  return finish(divide(budget, distance), input.assetIncrement);
 }
 
 /** Wilder's average true range over `period` bars (the first value is the plain mean of the first `period` TRs). */
 export function averageTrueRange(bars: readonly Bar[], period = 14): number | undefined {
+  if (!Number.isInteger(period) || period < 1)
+    throw new ValidationError(`period must be a whole number ≥ 1, got ${period}`, { period });
   if (bars.length < period + 1) return undefined;
   let atr = 0;
   for (let i = 1; i < bars.length; i++) {
@@ -75,8 +89,12 @@ export function kellyFraction(input: KellyInput): number {
   const { winRate: p, payoffRatio: b } = input;
   if (!(p >= 0 && p <= 1)) throw new ValidationError(`winRate must be in [0, 1], got ${p}`, { winRate: p });
   if (!(b > 0)) throw new ValidationError(`payoffRatio must be greater than 0, got ${b}`, { payoffRatio: b });
-  const f = p - (1 - p) / b;
-  return Math.min(Math.max(0, f), input.cap ?? 0.25);
+  const cap = input.cap ?? 0.25;
+  if (!(cap >= 0 && cap <= 1)) throw new ValidationError(`cap must be in [0, 1], got ${cap}`, { cap });
+  // Rounded to 12 places: p − (1 − p) / b in doubles is 0.19999999999999996 for p 0.6, b 1, and a quantity sized from
+  // it would come out one increment short of the 0.2 meant.
+  const f = Number((p - (1 - p) / b).toFixed(12));
+  return Math.min(Math.max(0, f), cap);
 }
 
 /** Quantity for putting a Kelly fraction of equity into the asset at `price`. */
@@ -85,5 +103,5 @@ export function kellySize(
 ): Decimal {
   const f = kellyFraction(input);
   const price = positive('price', dec(input.price));
-  return finish(divide(dec(input.equity).times(dec(f)), price), input.assetIncrement);
+  return finish(divide(sizingEquity(input.equity).times(dec(f)), price), input.assetIncrement);
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { dec, toPlain } from '../../src/core/decimal.ts';
-import { fixedFractionSize, kellyFraction, StopManager, volatilitySize } from '../../src/risk/index.ts';
+import {
+  averageTrueRange,
+  fixedFractionSize,
+  kellyFraction,
+  kellySize,
+  StopManager,
+  volatilitySize,
+} from '../../src/risk/index.ts';
 import { fixedFractionQuantity } from '../../src/strategies/sizing.ts';
 
 const q = (symbol: string, bid: number) => ({ symbol, timestamp: 0, bid, ask: bid + 1 });
@@ -84,6 +91,24 @@ describe('sizing helpers', () => {
     expect(kellyFraction({ winRate: 0.6, payoffRatio: 1 })).toBeCloseTo(0.2, 12);
     expect(kellyFraction({ winRate: 0.9, payoffRatio: 2 })).toBe(0.25);
     expect(kellyFraction({ winRate: 0.3, payoffRatio: 1 })).toBe(0);
+  });
+
+  it('sizes exactly the fraction meant, nothing from negative equity, and refuses fractions outside [0, 1]', () => {
+    // p − (1 − p)/b is 0.19999999999999996 in doubles: 1000 × 0.2 / 50 is 4, not 3.
+    expect(kellyFraction({ winRate: 0.6, payoffRatio: 1, cap: 1 })).toBe(0.2);
+    expect(
+      toPlain(kellySize({ winRate: 0.6, payoffRatio: 1, cap: 1, equity: '1000', price: '50', assetIncrement: '1' })),
+    ).toBe('4');
+    expect(
+      toPlain(kellySize({ winRate: 0.7, payoffRatio: 1, cap: 1, equity: '1000', price: '0.01', assetIncrement: '1' })),
+    ).toBe('40000');
+    const base = { riskFraction: 0.01, entryPrice: '100', stopPrice: '95' };
+    expect(toPlain(fixedFractionSize({ ...base, equity: '-1000' }))).toBe('0');
+    expect(() => fixedFractionSize({ ...base, equity: '1000', riskFraction: -0.01 })).toThrow(
+      /riskFraction must be in \[0, 1\], got -0.01/,
+    );
+    expect(() => kellyFraction({ winRate: 0.6, payoffRatio: 1, cap: Number.NaN })).toThrow(/cap must be in \[0, 1\]/);
+    expect(() => averageTrueRange([], 0)).toThrow(/period must be a whole number ≥ 1, got 0/);
     expect(() => fixedFractionSize({ equity: '1', riskFraction: 0.01, entryPrice: '5', stopPrice: '5' })).toThrow(
       'stop distance must be greater than 0, got 0',
     );
