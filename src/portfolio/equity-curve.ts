@@ -30,6 +30,8 @@ export class EquityCurve {
   #highWaterMark = Number.NEGATIVE_INFINITY;
   #maxDrawdown = 0;
   #lastSampleAt: number | undefined;
+  /** The peak and worst drawdown before the last point was recorded. */
+  #beforeLast: { readonly highWaterMark: number; readonly maxDrawdown: number } | undefined;
 
   constructor(maxPoints: number) {
     this.#maxPoints = maxPoints;
@@ -37,6 +39,13 @@ export class EquityCurve {
 
   /** Records a point; a second point at the same timestamp replaces the first (as the store does). */
   record(timestamp: number, equity: number, cash: Decimal, positionsValue: number): EquitySample {
+    // A replaced point takes its peak and worst drawdown with it: measure again from the state before it.
+    if (this.#beforeLast !== undefined && this.#points.at(-1)?.timestamp === timestamp) {
+      this.#highWaterMark = this.#beforeLast.highWaterMark;
+      this.#maxDrawdown = this.#beforeLast.maxDrawdown;
+    } else {
+      this.#beforeLast = { highWaterMark: this.#highWaterMark, maxDrawdown: this.#maxDrawdown };
+    }
     if (equity > this.#highWaterMark) this.#highWaterMark = equity;
     const drawdown = drawdownFrom(this.#highWaterMark, equity);
     if (drawdown > this.#maxDrawdown) this.#maxDrawdown = drawdown;
@@ -104,6 +113,7 @@ export class EquityCurve {
     }
     this.#highWaterMark = peak;
     this.#maxDrawdown = worst;
+    this.#beforeLast = undefined;
     this.#lastSampleAt = state.lastSampleAt ?? history.at(-1)?.timestamp;
   }
 }

@@ -16,6 +16,19 @@ describe('EquityCurve', () => {
     expect(curve.currentDrawdown(3000)).toBe(0);
   });
 
+  it('forgets the peak and the drawdown of a point replaced at the same timestamp', () => {
+    const curve = new EquityCurve(10);
+    curve.record(1, 100, dec(0), 0);
+    curve.record(2, 120, dec(0), 0);
+    curve.record(2, 100, dec(0), 0); // the same instant, valued again
+    expect(curve.points().map((p) => p.equity)).toEqual([100, 100]);
+    expect(curve.highWaterMark).toBe(100);
+    expect(curve.maxDrawdown).toBe(0);
+    curve.record(3, 50, dec(0), 0);
+    curve.record(3, 80, dec(0), 0);
+    expect(curve.maxDrawdown).toBeCloseTo(0.2, 12);
+  });
+
   it('has no drawdown without a positive peak', () => {
     expect(drawdownFrom(0, -5)).toBe(0);
     expect(drawdownFrom(-1, -5)).toBe(0);
