@@ -12,7 +12,7 @@ import type { MarketView } from '../data/cache.ts';
 import type { Position } from '../model/position.ts';
 import type { BarReturns, ReturnStats } from './bar-returns.ts';
 import { quantityNumber } from './exposure-book.ts';
-import { empiricalQuantile, mean } from './statistics.ts';
+import { empiricalQuantile, mean, tailCount } from './statistics.ts';
 import { DAY_MS, parametricVar, VAR_CONFIDENCES, type VarFigure, type VarReport } from './var.ts';
 
 export interface LiveVarOptions {
@@ -155,7 +155,7 @@ export class LiveVar {
     const figures = new Float64Array(2 * this.#confidences.length);
     this.#confidences.forEach((confidence, c) => {
       const alpha = 1 - confidence;
-      const k = Math.min(length, Math.max(1, Math.ceil(length * alpha - 1e-12)));
+      const k = tailCount(length, alpha);
       figures[2 * c] = -empiricalQuantile(pnl, alpha) * this.#scale;
       figures[2 * c + 1] = -mean(pnl.slice(0, k)) * this.#scale;
     });

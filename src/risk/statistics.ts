@@ -56,9 +56,16 @@ export function correlation(a: readonly number[], b: readonly number[]): number 
  * F_n(x) ≥ α, i.e. the ⌈nα⌉-th smallest (Hyndman–Fan type 1). No interpolation, so it is always an observed return.
  */
 export function empiricalQuantile(sortedAscending: readonly number[], alpha: number): number {
-  const n = sortedAscending.length;
-  const k = Math.min(n, Math.max(1, Math.ceil(n * alpha - 1e-12)));
-  return sortedAscending[k - 1] as number;
+  return sortedAscending[tailCount(sortedAscending.length, alpha) - 1] as number;
+}
+
+/**
+ * ⌈nα⌉ in 1…n, the size of the α-tail of n observations. The tolerance is relative: 1 − 0.95 is 0.050000000000000044
+ * as a double, and n × that passes an integer by more than any fixed epsilon once n is large (43,200 minute bars
+ * gave 2,161 instead of 2,160).
+ */
+export function tailCount(n: number, alpha: number): number {
+  return Math.min(n, Math.max(1, Math.ceil(n * alpha * (1 - 1e-12))));
 }
 
 /** Standard normal density. */

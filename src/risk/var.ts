@@ -1,7 +1,7 @@
 // Value at Risk and Expected Shortfall of a portfolio, by historical simulation and by the parametric
 // (variance–covariance) method with the correlation matrix. Figures are losses as positive fractions of the
 // portfolio's value over a one-day horizon, scaled from the data's frequency by √t.
-import { correlation, empiricalQuantile, mean, normalPdf, normalQuantile, stdev } from './statistics.ts';
+import { correlation, empiricalQuantile, mean, normalPdf, normalQuantile, stdev, tailCount } from './statistics.ts';
 
 export const DAY_MS = 86_400_000;
 export const VAR_CONFIDENCES = [0.95, 0.99] as const;
@@ -49,7 +49,7 @@ export function historicalVar(returns: readonly number[], confidence: number, sc
   const alpha = 1 - confidence;
   const q = empiricalQuantile(sorted, alpha);
   // The tail is the same ⌈nα⌉ worst returns the quantile was taken from.
-  const k = Math.min(sorted.length, Math.max(1, Math.ceil(sorted.length * alpha - 1e-12)));
+  const k = tailCount(sorted.length, alpha);
   const tail = mean(sorted.slice(0, k));
   return { var: -q * scale, es: -tail * scale };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { listSampleBarFiles, openBars } from '../../src/data/historical/index.ts';
 import type { Bar } from '../../src/model/market.ts';
 import { alignedCloses, historicalVar, parametricVar, portfolioVar, simpleReturns } from '../../src/risk/index.ts';
+import { tailCount } from '../../src/risk/statistics.ts';
 
 const files = listSampleBarFiles().filter((f) => f.intervalMs === 86_400_000);
 
@@ -100,5 +101,20 @@ describe.skipIf(files.length < 2)('VaR and ES on the sample daily data', () => {
       1.6448536269514722 * report.stdev * Math.sqrt(24) - report.mean * 24,
       8,
     );
+  });
+});
+
+describe('the tail of n observations', () => {
+  it('is ⌈n(1 − c)⌉ exactly, however large n is (1 − 0.95 is not 0.05 as a double)', () => {
+    expect(tailCount(43_200, 1 - 0.95)).toBe(2160);
+    expect(tailCount(100, 1 - 0.95)).toBe(5);
+    expect(tailCount(101, 1 - 0.95)).toBe(6);
+    expect(tailCount(1_000_000, 1 - 0.99)).toBe(10_000);
+    expect(tailCount(3, 0.01)).toBe(1);
+    const returns = Array.from({ length: 43_200 }, (_, i) => -((i * 7919) % 43_200) / 1e6);
+    const sorted = [...returns].sort((a, b) => a - b);
+    const { var: v, es } = historicalVar(returns, 0.95);
+    expect(v).toBe(-sorted[2159]!);
+    expect(es).toBeCloseTo(-sorted.slice(0, 2160).reduce((s, x) => s + x, 0) / 2160, 15);
   });
 });
