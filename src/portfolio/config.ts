@@ -41,7 +41,18 @@ export const PortfolioConfigSchema = z.object({
   /** Cash at start (exact). */
   startingCash: NonNegativeDecimal.default(ZERO),
   /** Holdings at start; they belong to `unattributedStrategyId`. */
-  holdings: z.array(HoldingConfigSchema).default([]),
+  holdings: z
+    .array(HoldingConfigSchema)
+    .superRefine((list, ctx) => {
+      // A second entry for a symbol would replace the first: say so rather than keep half of what was meant.
+      const seen = new Set<string>();
+      list.forEach((h, i) => {
+        if (seen.has(h.symbol))
+          ctx.addIssue({ code: 'custom', path: [i, 'symbol'], message: `${h.symbol} is listed more than once` });
+        seen.add(h.symbol);
+      });
+    })
+    .default([]),
   /** Spot crypto is long-only: a sell beyond the position is refused unless this is true. */
   allowShort: z.boolean().default(false),
   /** Strategy that fills without a strategy id (manual trades, adopted holdings) are booked under. */

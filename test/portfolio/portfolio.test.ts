@@ -156,6 +156,11 @@ describe('Portfolio: fills, cash and positions', () => {
     expect(() => makePortfolio({ holdings: [{ symbol: 'BTC-USD', quantity: '0', averageEntryPrice: '1' }] })).toThrow(
       /holdings\[0\]\.quantity|holdings.0.quantity/,
     );
+    const twice = [
+      { symbol: 'BTC-USD', quantity: '1', averageEntryPrice: '100' },
+      { symbol: 'BTC-USD', quantity: '2', averageEntryPrice: '200' },
+    ];
+    expect(() => makePortfolio({ holdings: twice })).toThrow(/BTC-USD is listed more than once/);
   });
 });
 
