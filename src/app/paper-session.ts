@@ -6,12 +6,11 @@
 // session uses its own store file, fresh each run; against an external venue (`--base-url`) it uses the configured
 // store and reconciles whatever the last run left.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { AppConfig } from '../config/schema.ts';
 import { LiveClock, type Clock } from '../core/clock.ts';
 import { toNumber } from '../core/decimal.ts';
-import { errorMessage, SherwoodError } from '../core/errors.ts';
+import { errorMessage } from '../core/errors.ts';
 import { RandomIdGenerator } from '../core/ids.ts';
 import { MessageBus } from '../core/message-bus.ts';
 import { ExecutionEngine } from '../execution/execution-engine.ts';
@@ -28,6 +27,7 @@ import { Metrics } from '../monitoring/metrics.ts';
 import { createSessionSource } from '../web/session-source.ts';
 import { startWebServer } from '../web/server.ts';
 import { generateCredential, startSimulator, type SimulatorHandle } from '../venues/simulator/index.ts';
+import { checkPorts, listen, listeners, type Listener } from './ports.ts';
 
 /** What `npm start` runs on the embedded simulator when the configuration names no strategy. */
 export const DEMO_STRATEGIES: readonly StrategyConfig[] = [
@@ -72,85 +72,6 @@ export interface PaperSession {
   /** Waits for pending strategy work and prints a status line. */
   refresh(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** A server of the session, for the message when its port cannot be had. */
-interface Listener {
-  readonly what: 'simulator' | 'dashboard' | 'metrics server';
-  readonly host: string;
-  readonly port: number;
-  /** How to choose another port. */
-  readonly hint: string;
-}
-
-function listeners(config: AppConfig, embedded: boolean): Listener[] {
-  const { dashboard, metrics } = config.monitoring;
-  return [
-    ...(embedded
-      ? [
-          {
-            what: 'simulator' as const,
-            host: config.simulator.host,
-            port: config.simulator.port,
-            hint: 'choose another with `sherwood start --port N` or simulator.port (0 = any free port)',
-          },
-        ]
-      : []),
-    ...(dashboard.enabled
-      ? [
-          {
-            what: 'dashboard' as const,
-            host: dashboard.host,
-            port: dashboard.port,
-            hint: 'choose another with monitoring.dashboard.port, e.g. --set monitoring.dashboard.port=0 (any free port)',
-          },
-        ]
-      : []),
-    ...(metrics.enabled
-      ? [
-          {
-            what: 'metrics server' as const,
-            host: dashboard.host,
-            port: metrics.port,
-            hint: 'choose another with monitoring.metrics.port, e.g. --set monitoring.metrics.port=0 (any free port)',
-          },
-        ]
-      : []),
-  ];
-}
-
-function listenError(l: Listener, err: unknown): SherwoodError {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const why =
-    code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : errorMessage(err);
-  return new SherwoodError(
-    `the ${l.what} cannot listen on ${l.host}:${l.port}: ${why}; ${l.hint}`,
-    'PORT_UNAVAILABLE',
-    { server: l.what, host: l.host, port: l.port },
-    { cause: err },
-  );
-}
-
-/** Binds and frees each fixed port, so that a taken one stops the session before anything is started or deleted. */
-async function checkPorts(list: readonly Listener[]): Promise<void> {
-  for (const l of list) {
-    if (l.port === 0) continue;
-    await new Promise<void>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', (err) => reject(listenError(l, err)));
-      server.listen({ host: l.host, port: l.port, exclusive: true }, () => server.close(() => resolve()));
-    });
-  }
-}
-
-/** Starts a server, naming it (and how to move it) if its port cannot be had. */
-async function listen<T>(l: Listener | undefined, start: () => Promise<T>): Promise<T> {
-  try {
-    return await start();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    throw l !== undefined && (code === 'EADDRINUSE' || code === 'EACCES') ? listenError(l, err) : err;
-  }
 }
 
 export async function startPaperSession(options: PaperSessionOptions): Promise<PaperSession> {
