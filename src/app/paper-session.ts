@@ -18,7 +18,7 @@ import { Reconciler } from '../execution/reconciler.ts';
 import type { ExecutionTopics, ExecutionLogger } from '../execution/types.ts';
 import { openStore } from '../persistence/open-store.ts';
 import type { Store } from '../persistence/store.ts';
-import { Portfolio } from '../portfolio/portfolio.ts';
+import type { Portfolio } from '../portfolio/portfolio.ts';
 import { RobinhoodClient } from '../venues/robinhood/client.ts';
 import { RobinhoodVenue } from '../venues/robinhood/venue.ts';
 import type { StrategyConfig } from '../config/schema.ts';
@@ -28,6 +28,7 @@ import { createSessionSource } from '../web/session-source.ts';
 import { startWebServer } from '../web/server.ts';
 import { generateCredential, startSimulator, type SimulatorHandle } from '../venues/simulator/index.ts';
 import { checkPorts, listen, listeners, type Listener } from './ports.ts';
+import { restorePortfolio } from './portfolio-restore.ts';
 
 /** What `npm start` runs on the embedded simulator when the configuration names no strategy. */
 export const DEMO_STRATEGIES: readonly StrategyConfig[] = [
@@ -187,9 +188,22 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
     );
     for (const problem of report.problems) out(`  problem: ${problem}`);
 
-    const portfolio = new Portfolio({
-      clock,
-      config: { accountId: account.accountNumber, startingCash: account.buyingPower.toFixed() },
+    // The books: the saved ledger and the journaled fills it lacks (a fresh embedded session has neither).
+    const restored = await restorePortfolio(store, clock, account.accountNumber, account.buyingPower);
+    const portfolio = restored.portfolio;
+    if (restored.loaded || restored.replayed > 0) {
+      out(`portfolio: ${restored.loaded ? 'saved ledger' : 'rebuilt'} + ${restored.replayed} journaled fills`);
+    }
+    for (const problem of restored.problems) out(`  problem: ${problem}`);
+    // Saved every minute and at the end (the cleanups run in reverse: after the node stops, before the store closes).
+    const savePortfolio = (): Promise<void> =>
+      portfolio
+        .save(store)
+        .catch((err: unknown) => logger.error({ err: errorMessage(err) }, 'saving the portfolio failed'));
+    const saveTimer = clock.setInterval(60_000, () => void savePortfolio());
+    cleanups.push(async () => {
+      clock.cancel(saveTimer);
+      await savePortfolio();
     });
     engine.startPolling();
     reconciler.start(60_000);
