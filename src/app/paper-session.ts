@@ -178,7 +178,10 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
       logger,
       pollIntervalMs: config.market_data.poll_interval_ms,
     });
-    cleanups.push(() => engine.stop());
+    cleanups.push(async () => {
+      engine.stop();
+      await engine.idle(); // an operation in flight finishes (bounded by the client's timeouts) before the store closes
+    });
     await engine.load();
     const reconciler = new Reconciler({ engine, logger });
     const report = await reconciler.run();
@@ -317,8 +320,9 @@ export async function startPaperSession(options: PaperSessionOptions): Promise<P
       dashboardUrl,
       refresh,
       stop: async () => {
-        await refresh(); // a last status line, so even a short run shows where it ended
-        await engine.idle();
+        // Where it ended, at once: waiting for the strategies first would let them trade on while, say, an order of
+        // unknown outcome holds one of them for minutes. The node stops its feed before it waits for them.
+        status();
         await cleanup();
       },
     };

@@ -210,6 +210,15 @@ export class Portfolio {
     this.#maybeSample(timestamp);
   }
 
+  /**
+   * Marks at a fill's price unless a newer mark exists: the fill is then the latest price seen. Live, a buy right
+   * after a jump would otherwise be valued at the quote before it, and equity (and a drawdown peak) overstated.
+   */
+  markAtFill(fill: Fill): void {
+    const mark = this.#marks.get(fill.symbol);
+    if (mark === undefined || mark.timestamp < fill.timestamp) this.mark(fill.symbol, fill.price, fill.timestamp);
+  }
+
   /** Marks at the quote's mid. Quotes with no usable side are ignored. */
   onQuote(quote: Quote): void {
     const price = quoteMark(quote);

@@ -27,6 +27,19 @@ describe('Portfolio: fills, cash and positions', () => {
     ]);
   });
 
+  it('marks at a fill unless a newer mark exists, so a buy after a price jump is not valued at the old quote', () => {
+    const { portfolio } = makePortfolio({ startingCash: '100000' });
+    portfolio.mark('BTC-USD', 111_300, 1_000);
+    const buy = fill({ side: 'buy', quantity: '0.1', price: '105000', timestamp: 2_000 });
+    portfolio.applyFill(buy, 's1');
+    portfolio.markAtFill(buy);
+    expect(portfolio.markOf('BTC-USD')).toMatchObject({ price: 105_000, timestamp: 2_000 });
+    expect(portfolio.equity()).toBe(100_000); // not 100,630 at the stale 111,300
+    portfolio.mark('BTC-USD', 104_000, 3_000);
+    portfolio.markAtFill(fill({ side: 'buy', quantity: '0.1', price: '105000', timestamp: 2_500 })); // older
+    expect(portfolio.markOf('BTC-USD')?.price).toBe(104_000);
+  });
+
   it('adding averages the entry; a partial sell realizes PnL and credits price × quantity − fee', () => {
     const { portfolio } = makePortfolio();
     portfolio.applyFill(fill({ side: 'buy', quantity: '1', price: '100', fee: '0.1' }), 's1');
