@@ -178,6 +178,20 @@ describe('market_making', () => {
     expect(last).toEqual(['buy@99.48', 'sell@101.51']); // 101 × 0.985 rounded down, 101 × 1.005 rounded up (never a worse price)
   });
 
+  it('cancels quotes an earlier run left working, and only its own', async () => {
+    const h = harness();
+    const quote = { symbol: 'BTC-USD', side: 'buy', type: 'limit', quantity: '1', limitPrice: '99' } as const;
+    const old = await h.execution.submit({ ...quote, strategyId: 'mm', reason: 'an earlier run' });
+    const other = await h.execution.submit({ ...quote, strategyId: 'trend', reason: 'another strategy' });
+    h.runner.add(new MarketMakingStrategy({ halfSpread: 0.01, orderSize: 1, maxInventory: 2 }), {
+      id: 'mm',
+      symbols: ['BTC-USD'],
+    });
+    await h.runner.start();
+    expect(h.execution.canceled).toEqual([old.clientOrderId]);
+    expect(h.execution.getOrder(other.clientOrderId)?.status).toBe('open');
+  });
+
   it('keeps the opposite order hanging after a fill and cancels it when the mid moves too far', async () => {
     const h = harness();
     h.portfolio.applyFill(

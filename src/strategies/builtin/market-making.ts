@@ -175,6 +175,14 @@ export class MarketMakingStrategy extends Strategy<MarketMakingParams> {
     if (order.status === 'filled') b.hanging.delete(order.clientOrderId);
   }
 
+  /**
+   * Quotes left working by an earlier run (a crash, a restart on a lasting venue) are canceled: this run does not
+   * know them as its bid and ask, and they would fill on their own past the inventory limit.
+   */
+  override async onStart(): Promise<void> {
+    if (this.ctx.orders.open().length > 0) await this.ctx.orders.cancelAll(undefined, 'quotes of an earlier run');
+  }
+
   override async onStop(): Promise<void> {
     await this.ctx.orders.cancelAll(undefined, 'market making stopped');
   }
