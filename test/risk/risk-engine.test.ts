@@ -264,14 +264,20 @@ describe('RiskEngine correlation', () => {
   });
 });
 
+/** The store's kv, in memory: what the engine persists its halt and its marks to. */
+function kvStore() {
+  const kv = new Map<string, unknown>();
+  const store = {
+    getKv: (k: string) => Promise.resolve(kv.get(k) as never),
+    setKv: (k: string, v: unknown) => Promise.resolve(void kv.set(k, v)),
+    deleteKv: (k: string) => Promise.resolve(void kv.delete(k)),
+  };
+  return { kv, store };
+}
+
 describe('RiskEngine drawdown, daily loss and operational halts', () => {
   it('drawdown at max_drawdown halts everything until resume(), on every channel', async () => {
-    const kv = new Map<string, unknown>();
-    const store = {
-      getKv: (k: string) => Promise.resolve(kv.get(k) as never),
-      setKv: (k: string, v: unknown) => Promise.resolve(void kv.set(k, v)),
-      deleteKv: (k: string) => Promise.resolve(void kv.delete(k)),
-    };
+    const { kv, store } = kvStore();
     const s = setup({ config: { max_drawdown: 0.1, daily_loss_limit: 1 } });
     const logs: string[] = [];
     const { RiskEngine } = await import('../../src/risk/index.ts');
@@ -335,12 +341,7 @@ describe('RiskEngine drawdown, daily loss and operational halts', () => {
   });
 
   it('a restart keeps the equity peak and the start of the day without any halt, and resume replaces them', async () => {
-    const kv = new Map<string, unknown>();
-    const store = {
-      getKv: (k: string) => Promise.resolve(kv.get(k) as never),
-      setKv: (k: string, v: unknown) => Promise.resolve(void kv.set(k, v)),
-      deleteKv: (k: string) => Promise.resolve(void kv.delete(k)),
-    };
+    const { store } = kvStore();
     const s = setup({ config: { max_drawdown: 0.15, daily_loss_limit: 1 } });
     const { RiskEngine } = await import('../../src/risk/index.ts');
     const make = () =>
