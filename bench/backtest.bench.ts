@@ -20,6 +20,7 @@ const withRisk: Pick<BacktestRunOptions, 'riskFactory'> = {
   riskFactory: (c) =>
     new RiskEngine({
       config: defaultConfig().risk,
+      buyHold: c.buyHold,
       clock: c.clock,
       market: c.market,
       portfolio: c.portfolio,

@@ -25,8 +25,8 @@ import { attachStopOrders, type StopOrders } from '../risk/stop-orders.ts';
 import { StopWiring } from '../risk/stop-wiring.ts';
 import { StopManager } from '../risk/stops.ts';
 import { createStrategy } from '../strategies/registry.ts';
+import { buyHoldFactor, DEFAULT_BUY_HOLD } from '../risk/risk-types.ts';
 import { StrategyRunner } from '../strategies/runner.ts';
-import { DEFAULT_BUY_HOLD_FACTOR } from '../strategies/sizing.ts';
 
 export interface TradingNodeOptions {
   readonly config: AppConfig;
@@ -81,6 +81,7 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
   await stops.load(store);
   const risk = new RiskEngine({
     stops,
+    buyHold: DEFAULT_BUY_HOLD,
     config: config.risk,
     clock,
     market: cache,
@@ -120,7 +121,7 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
     store,
     logger,
     saveStateEveryMs: 60_000,
-    buyHoldFactor: DEFAULT_BUY_HOLD_FACTOR,
+    buyHoldFactor: buyHoldFactor(DEFAULT_BUY_HOLD, 'market'),
   });
   for (const spec of options.strategies.filter((s) => s.enabled)) {
     const created = await createStrategy(spec.type, spec.id, spec.params);

@@ -13,6 +13,7 @@ import { MemoryDatabase, MemoryStore } from '../persistence/memory-store.ts';
 import type { Store } from '../persistence/store.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { APPROVE_ALL, type RiskGate } from '../risk/risk-gate.ts';
+import { buyHoldFactor, type BuyHold } from '../risk/risk-types.ts';
 import type { StopManager, StopDefaults } from '../risk/stops.ts';
 import type { RunnerTopics } from '../strategies/runner.ts';
 import type { Order } from '../model/order.ts';
@@ -61,6 +62,8 @@ export interface RiskComponents {
   readonly store: Store;
   /** The stops, when the run has them (the RiskEngine sizes position risk from them). */
   readonly stops?: StopManager;
+  /** What the venue holds for a buy beyond its value (fee, market-buy collar), for the buying-power check. */
+  readonly buyHold: BuyHold;
   /** The data's bar interval (ms), for correlations and VaR; undefined on tick data. */
   readonly barIntervalMs?: number;
 }
@@ -160,8 +163,15 @@ export async function wire(config: BacktestConfig, data: LoadedData, options: Ba
   const pairs = await market.venue.getTradingPairs();
   const pairOf = new Map(pairs.map((p) => [p.symbol, p]));
   const stops = options.stops === undefined ? undefined : wireStops(options.stops, execution, portfolio, clock, store);
+  // What the simulated venue holds for a buy: the fee (the first tier's without a flat rate: the highest), and on a
+  // market buy the collar above the price. Sizing and the risk engine's buying-power check both count it.
+  const buyHold: BuyHold = {
+    feeRatio: toNumber(config.feeRate ?? DEFAULT_FEE_TIERS[0]?.feeRatio ?? ZERO),
+    marketBuyCollar: toNumber(config.marketBuyCollar),
+  };
   const risk: BacktestRisk =
     options.riskFactory?.({
+      buyHold,
       clock,
       market: cache,
       portfolio,
@@ -181,10 +191,7 @@ export async function wire(config: BacktestConfig, data: LoadedData, options: Ba
     risk,
     pairs: (symbol) => pairOf.get(symbol),
     store,
-    // What the simulated venue holds for a market buy: the collar above the price, and the fee (the first tier's
-    // without a flat rate, the highest).
-    buyHoldFactor:
-      (1 + toNumber(config.marketBuyCollar)) * (1 + toNumber(config.feeRate ?? DEFAULT_FEE_TIERS[0]?.feeRatio ?? ZERO)),
+    buyHoldFactor: buyHoldFactor(buyHold, 'market'),
   });
   const fills: AttributedFill[] = [];
   const denied: DeniedOrder[] = [];

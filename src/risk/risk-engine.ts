@@ -2,7 +2,7 @@
 // it reads the market cache, the portfolio and the open orders it was given, and time from the injected clock.
 // Layers, in order: engine state (drawdown, daily loss, operational halts) → pre-trade → funds → position →
 // portfolio → correlation. Only approvals change anything (the order-rate window); denials change nothing.
-import { dec, type Decimal, divide, toPlain, ZERO } from '../core/decimal.ts';
+import { dec, type Decimal, divide, roundDown, toPlain, ZERO } from '../core/decimal.ts';
 import { orderDenied } from '../execution/order-denied.ts';
 import type { ExecutionState, OrderRequest } from '../execution/types.ts';
 import type { OrderDenied } from '../model/events.ts';
@@ -21,13 +21,14 @@ import {
 import { checkTradable, deny, resolveOrder, type Denial, type ResolvedOrder } from './pre-trade.ts';
 import type { RiskDecision, RiskGate } from './risk-gate.ts';
 import { stopStrategyId } from './stop-orders.ts';
-import type {
-  HaltCause,
-  OpenOrder,
-  RiskConfig,
-  RiskEngineOptions,
-  RiskMetrics,
-  RiskStateChanged,
+import {
+  buyHoldFactor,
+  type HaltCause,
+  type OpenOrder,
+  type RiskConfig,
+  type RiskEngineOptions,
+  type RiskMetrics,
+  type RiskStateChanged,
 } from './risk-types.ts';
 import { LiveVar } from './live-var.ts';
 import { DAY_MS, type VarReport } from './var.ts';
@@ -346,13 +347,19 @@ export class RiskEngine implements RiskGate {
     if (request.side === 'buy') {
       const committed = same.reduce((s, o) => s.plus(remainingNotional(o, this.#o.market.price(o.symbol))), ZERO);
       const power = this.#o.portfolio.buyingPower.minus(committed);
-      if (order.notional.gt(power))
+      // The venue holds the fee (and a market buy's collar) too: a buy of all the cash would be refused there.
+      const factor = this.#o.buyHold === undefined ? 1 : buyHoldFactor(this.#o.buyHold, request.type);
+      const needed = factor === 1 ? order.notional : order.notional.times(dec(factor));
+      if (needed.gt(power)) {
+        const held =
+          factor === 1 ? '' : ` (${toPlain(roundDown(needed, '0.01'))} with the venue's hold for fee and collar)`;
         return deny(
           'buying_power',
-          `order value ${toPlain(order.notional)} exceeds buying power ${toPlain(power)} (after ${toPlain(committed)} committed to open buys)`,
-          toPlain(order.notional),
+          `order value ${toPlain(order.notional)}${held} exceeds buying power ${toPlain(power)} (after ${toPlain(committed)} committed to open buys)`,
+          toPlain(needed),
           toPlain(power),
         );
+      }
       return undefined;
     }
     // The requester's own venue stop does not count: it is released before the sell goes out (StopOrders.release).

@@ -49,6 +49,23 @@ export interface RiskStateChanged {
 }
 export type RiskEvent = RiskStateChanged | OrderDenied;
 
+/**
+ * What a venue holds from buying power for a buy beyond its value: the fee on every buy, and on a market buy also a
+ * price collar (the simulator holds 1% above the price; Robinhood's is unpublished).
+ */
+export interface BuyHold {
+  readonly feeRatio: number;
+  readonly marketBuyCollar: number;
+}
+
+/** Paper and live, where the venue's terms are not known exactly: the first fee tier (the highest) and a 1% collar. */
+export const DEFAULT_BUY_HOLD: BuyHold = { feeRatio: 0.0095, marketBuyCollar: 0.01 };
+
+/** Buying power held per unit of a buy's value. */
+export function buyHoldFactor(hold: BuyHold, type: 'market' | 'limit' | 'stop_limit' | 'stop_loss'): number {
+  return (1 + hold.feeRatio) * (type === 'market' ? 1 + hold.marketBuyCollar : 1);
+}
+
 export interface RiskEngineOptions {
   readonly config: RiskConfig;
   readonly clock: Clock;
@@ -60,6 +77,8 @@ export interface RiskEngineOptions {
   readonly stops?: StopManager;
   readonly logger?: ExecutionLogger;
   readonly onEvent?: (event: RiskEvent) => void;
+  /** The venue's hold on a buy (fee, collar): the buying-power check counts it. Default: none. */
+  readonly buyHold?: BuyHold;
   /** Persists drawdown halts (kv key 'risk.halt'). */
   readonly store?: HaltStore;
   /**

@@ -3,12 +3,6 @@ import { dec, divideToPlaces, minDec, ZERO, type Decimal } from '../core/decimal
 import { ValidationError } from '../core/errors.ts';
 
 /**
- * A market buy's hold per unit of notional when the venue's terms are not known exactly (paper and live): Robinhood's
- * is unpublished; the simulator holds 1% above the price, plus the fee (at most 0.95%, the first tier).
- */
-export const DEFAULT_BUY_HOLD_FACTOR = 1.02;
-
-/**
  * Quantity worth `fraction` of `capital` at `price`, capped so that what the venue holds for it (the notional ×
  * `holdFactor`: a market buy's price collar and fee) is no more than `available`. Not rounded: the order factory
  * rounds down to the pair's asset increment. Zero when the price is unusable or nothing is left.

@@ -14,6 +14,7 @@ import {
   type RiskConfig,
   type RiskEvent,
 } from '../../src/risk/index.ts';
+import type { BuyHold } from '../../src/risk/risk-types.ts';
 import type { StopManager } from '../../src/risk/stops.ts';
 
 export const T0 = Date.UTC(2024, 0, 10);
@@ -57,6 +58,7 @@ export function setup(
     probes?: OperationalProbes;
     stops?: StopManager;
     varEveryMs?: number;
+    buyHold?: BuyHold;
   } = {},
 ): Setup {
   const clock = new SimulatedClock(T0);
@@ -78,6 +80,7 @@ export function setup(
     ...(options.probes && { probes: options.probes }),
     ...(options.stops && { stops: options.stops }),
     ...(options.varEveryMs !== undefined && { varEveryMs: options.varEveryMs }),
+    ...(options.buyHold !== undefined && { buyHold: options.buyHold }),
   });
   return { clock, cache, portfolio, engine, events, open, pairs };
 }

@@ -113,6 +113,21 @@ describe('RiskEngine pre-trade rules', () => {
     expect(s.engine.check(buy('BTC-USD', '0.01')).approved).toBe(true);
   });
 
+  it("buying_power counts the venue's hold for the fee, and for a market buy the collar", () => {
+    const s = setup({
+      cash: '5060',
+      config: { max_position_risk: 1, max_asset_concentration: 1 },
+      buyHold: { feeRatio: 0.01, marketBuyCollar: 0.01 },
+    });
+    // A limit buy of 0.1 BTC at 49,500 is 4,950: with the 1% fee, 4,999.50 fits in 5,060.
+    expect(s.engine.check(buy('BTC-USD', '0.1', { type: 'limit', limitPrice: '49500' })).approved).toBe(true);
+    // A market buy at the ask (5,000.05) would fit by its value, but not with the fee and the collar.
+    const d = denied(s.engine.check(buy('BTC-USD', '0.1')));
+    expect(d.reason).toBe(
+      "order value 5000.05 (5100.55 with the venue's hold for fee and collar) exceeds buying power 5060 (after 0 committed to open buys)",
+    );
+  });
+
   it('buying_power counts open buy orders; holdings count open sells', () => {
     const s = setup({ cash: '6000' });
     const open = {

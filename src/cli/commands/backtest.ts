@@ -88,6 +88,7 @@ export async function runBacktestCommand(
         riskFactory: (c) =>
           new RiskEngine({
             config: riskConfig,
+            buyHold: c.buyHold,
             ...(c.stops !== undefined && { stops: c.stops }),
             ...(c.barIntervalMs !== undefined && { barIntervalMs: c.barIntervalMs }),
             clock: c.clock,
