@@ -58,16 +58,13 @@ export async function restorePortfolio(
 /** Every journaled fill in time order, with the strategy that owns it (a venue stop's fills belong to its owner). */
 async function journaledFills(store: Store): Promise<JournaledFill[]> {
   const records = await store.listFills();
-  const owners = new Map<string, string | undefined>();
-  const out: JournaledFill[] = [];
-  for (const record of records) {
-    if (!owners.has(record.clientOrderId)) {
-      const order = await store.getOrder(record.clientOrderId);
-      owners.set(record.clientOrderId, order === undefined || order.strategyId === '' ? undefined : order.strategyId);
-    }
-    out.push({ fill: fillFromRecord(record), strategyId: stopOwner(owners.get(record.clientOrderId)) });
-  }
-  return out;
+  if (records.length === 0) return [];
+  // One read of the orders, not one per fill's order.
+  const owners = new Map((await store.listOrders()).map((o) => [o.clientOrderId, o.strategyId || undefined]));
+  return records.map((record) => ({
+    fill: fillFromRecord(record),
+    strategyId: stopOwner(owners.get(record.clientOrderId)),
+  }));
 }
 
 /** Cash the fills paid (−) and received (+), fees included. */

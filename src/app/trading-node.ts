@@ -151,8 +151,6 @@ export async function startTradingNode(options: TradingNodeOptions): Promise<Tra
     // The portfolio books the fill first, then its owner hears of it. A venue stop's fill belongs to its owner.
     bus.subscribe('fill', (m) => {
       const message = wiring.bookFill(m);
-      // Valued at the fill when no newer quote marked it: the risk engine must not take a stale mark for a new peak.
-      portfolio.markAtFill(m.fill);
       risk.updateEquity(portfolio.equity());
       deliver(() => runner.onFill(message), 'fill');
     }),

@@ -47,6 +47,7 @@ export function barCorners(bar: Bar): PathPoint[] {
 export function barPath(bar: Bar, triggers: readonly TriggerPrice[], readyAt: readonly number[] = []): PathPoint[] {
   const corners = barCorners(bar);
   if (triggers.length === 0 && readyAt.length === 0) return corners;
+  const ready = new Set(readyAt); // orders placed at one instant are ready at one instant
   const out: PathPoint[] = [corners[0] as PathPoint];
   for (let i = 1; i < corners.length; i++) {
     const a = corners[i - 1] as PathPoint;
@@ -64,13 +65,13 @@ export function barPath(bar: Bar, triggers: readonly TriggerPrice[], readyAt: re
         touch: tr.touch,
       });
     }
-    for (const at of new Set(readyAt)) {
+    for (const at of ready) {
       if (at <= a.timestamp || at >= b.timestamp) continue;
       const share = (at - a.timestamp) / (b.timestamp - a.timestamp);
       points.push({ timestamp: at, price: a.price + (b.price - a.price) * share });
     }
     // Stable: triggers at one instant keep their order of travel.
-    if (readyAt.length > 0) points.sort((x, y) => x.timestamp - y.timestamp);
+    if (ready.size > 0) points.sort((x, y) => x.timestamp - y.timestamp);
     out.push(...points, b);
   }
   return out;

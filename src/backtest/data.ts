@@ -3,6 +3,7 @@
 // through bar paths, or ticks one by one — not both.
 import { DataError } from '../core/errors.ts';
 import { detectFormat, openBars, openQuotes, openTrades } from '../data/historical/index.ts';
+import { intervalLabel, isoTime } from '../data/historical/time.ts';
 import type { Bar, Quote, Trade } from '../model/market.ts';
 
 export type TickEvent =
@@ -132,7 +133,7 @@ class Spans {
         if (a.symbol !== b.symbol || a.kind !== b.kind) continue;
         if (a.intervalMs !== b.intervalMs) {
           throw new DataError(
-            `${a.symbol}: ${a.file} has ${interval(a.intervalMs)} bars and ${b.file} ${interval(b.intervalMs)} bars; ` +
+            `${a.symbol}: ${a.file} has ${intervalLabel(a.intervalMs)} bars and ${b.file} ${intervalLabel(b.intervalMs)} bars; ` +
               'a backtest replays one bar interval per symbol',
             { symbol: a.symbol, files: `${a.file}, ${b.file}` },
           );
@@ -140,7 +141,7 @@ class Spans {
         if (a.first <= b.last && b.first <= a.last) {
           const what = a.file === b.file ? `${a.file} is given twice` : `${a.file} and ${b.file} overlap`;
           throw new DataError(
-            `${a.symbol}: ${what} (${iso(Math.max(a.first, b.first))} to ${iso(Math.min(a.last, b.last))}); ` +
+            `${a.symbol}: ${what} (${isoTime(Math.max(a.first, b.first))} to ${isoTime(Math.min(a.last, b.last))}); ` +
               `their ${a.kind} would be replayed twice`,
             { symbol: a.symbol, files: `${a.file}, ${b.file}` },
           );
@@ -149,18 +150,3 @@ class Spans {
     }
   }
 }
-
-function interval(ms: number | undefined): string {
-  if (ms === undefined) return 'unknown-interval';
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ] as const) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
-
-const iso = (ms: number): string => new Date(ms).toISOString();

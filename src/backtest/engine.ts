@@ -121,10 +121,9 @@ function pathPoints(w: Wiring, group: readonly Bar[], after: number): PathPoint[
   const points: PathPoint[] = [];
   for (const bar of group) {
     const withOrders = w.market.hasOrders(bar.symbol);
-    const triggers = withOrders ? w.market.triggers(bar.symbol) : [];
+    const { triggers, readyAt } = withOrders ? w.market.pathMarks(bar.symbol) : { triggers: [], readyAt: [] };
     if (w.stops !== undefined) triggers.push(...stopLevels(w.stops, bar.symbol));
-    const ready = withOrders ? w.market.readyTimes(bar.symbol) : [];
-    for (const point of barPath(bar, triggers, ready)) {
+    for (const point of barPath(bar, triggers, readyAt)) {
       // Every field written (no spread): the points then share one shape, and this runs twice per order.
       if (point.timestamp > after) {
         points.push({

@@ -66,6 +66,8 @@ export class SimMarket {
   readonly engine: MatchingEngine;
   readonly venue: SimulatedVenue;
   readonly pairs: ReadonlyMap<string, SimPair>;
+  /** How long after it was sent an order can fill: the latency + 1 ms (from the next bar's open tick on). */
+  readonly fillDelayMs: number;
   readonly #options: SimMarketOptions;
   readonly #halfSpread: number;
   /** Venue order id → what the execution engine was last told of it. */
@@ -82,6 +84,7 @@ export class SimMarket {
 
   constructor(options: SimMarketOptions) {
     this.#options = options;
+    this.fillDelayMs = options.latencyMs + 1;
     this.#halfSpread = options.spreadBps / 20_000;
     const known = new Map(defaultPairs().map((p) => [p.symbol, p]));
     const pairs = options.symbols.map((s) => known.get(s) ?? syntheticPair(s, options.initialPrices[s] ?? 1));
@@ -95,7 +98,7 @@ export class SimMarket {
       random,
       // +1 ms: an order sent at a bar's close may fill from the next bar's open tick (at its open time + 1 ms) on.
       fill: {
-        fillDelayMs: options.latencyMs + 1,
+        fillDelayMs: this.fillDelayMs,
         slippageBps: options.slippageBps,
         maxSlippageBps: options.slippageBps,
         participation: options.participation ?? WHOLE_FILL_PARTICIPATION,
@@ -132,28 +135,24 @@ export class SimMarket {
     });
   }
 
-  /** Resting orders' prices on `symbol`, for the bar path. */
-  triggers(symbol: string): TriggerPrice[] {
-    const out: TriggerPrice[] = [];
+  /**
+   * What a bar path of `symbol` must stop at, in one pass over the tracked orders: resting orders' prices (a limit
+   * fills at its limit, a stop triggers at its stop), and when each order becomes fillable (placed + the delay).
+   */
+  pathMarks(symbol: string): { triggers: TriggerPrice[]; readyAt: number[] } {
+    const triggers: TriggerPrice[] = [];
+    const readyAt: number[] = [];
     for (const id of this.#tracked.keys()) {
       const o = this.engine.order(id);
       if (o === undefined || o.request.symbol !== symbol) continue;
+      readyAt.push(o.createdAt + this.fillDelayMs);
       const r = o.request;
-      if (r.stopPrice !== undefined && !o.triggered) out.push({ price: Number(r.stopPrice.toFixed()), touch: 'mid' });
+      if (r.stopPrice !== undefined && !o.triggered)
+        triggers.push({ price: Number(r.stopPrice.toFixed()), touch: 'mid' });
       else if (r.limitPrice !== undefined)
-        out.push({ price: Number(r.limitPrice.toFixed()), touch: r.side === 'buy' ? 'ask' : 'bid' });
+        triggers.push({ price: Number(r.limitPrice.toFixed()), touch: r.side === 'buy' ? 'ask' : 'bid' });
     }
-    return out;
-  }
-
-  /** When the tracked orders on `symbol` become fillable (placed + the venue's delay), for the bar path. */
-  readyTimes(symbol: string): number[] {
-    const out: number[] = [];
-    for (const id of this.#tracked.keys()) {
-      const o = this.engine.order(id);
-      if (o !== undefined && o.request.symbol === symbol) out.push(o.createdAt + this.#options.latencyMs + 1);
-    }
-    return out;
+    return { triggers, readyAt };
   }
 
   /** Whether any tracked order is on `symbol` (without one, a bar's path changes nothing at the venue). */

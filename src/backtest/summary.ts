@@ -4,9 +4,11 @@ import type { BacktestResult } from './result.ts';
 
 const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
 
+const ordersPlaced = (r: BacktestResult): number => r.strategies.reduce((n, st) => n + st.orders, 0);
+
 export function summaryRows(r: BacktestResult): Array<[string, string]> {
   const m = r.metrics;
-  const orders = r.strategies.reduce((n, st) => n + st.orders, 0);
+  const orders = ordersPlaced(r);
   return [
     ['strategy', String(r.config.strategy)],
     ['period', `${r.start.slice(0, 16)} → ${r.end.slice(0, 16)}`],
@@ -40,7 +42,7 @@ export function summaryRows(r: BacktestResult): Array<[string, string]> {
 
 /** Lines under the table: a run that never traded says where to look, rather than showing a row of zeros. */
 export function summaryNotes(r: BacktestResult): string[] {
-  const orders = r.strategies.reduce((n, st) => n + st.orders, 0);
+  const orders = ordersPlaced(r);
   if (orders > 0 || r.denied.length > 0) return [];
   return [
     r.dataKind === 'ticks'

@@ -237,6 +237,6 @@ export async function wire(config: BacktestConfig, data: LoadedData, options: Ba
     fills,
     denied,
     ...(stops !== undefined && { stops }),
-    fillDelayMs: config.latencyMs + 1,
+    fillDelayMs: market.fillDelayMs,
   };
 }

@@ -21,7 +21,7 @@ export function quietWriter(stream: Writable): (text: string) => void {
 }
 
 /** Text to stdout, quiet after EPIPE. */
-export const writeStdout = (text: string): void => quietWriter(process.stdout)(text);
+export const writeStdout: (text: string) => void = quietWriter(process.stdout);
 
 /** A line to stdout, quiet after EPIPE (a `log` for commands that print lines). */
 export const logStdout = (line: string): void => writeStdout(`${line}\n`);

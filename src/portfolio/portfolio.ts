@@ -180,7 +180,10 @@ export class Portfolio {
     book.addCashFlow(cashDelta);
     this.#applied.add(fill.id);
     if (fill.side === 'buy') this.#reservations.consume(fill.clientOrderId, cashDelta.neg());
-    if (!this.#marks.has(fill.symbol)) {
+    // The fill is the latest price seen unless a newer mark exists: live, a buy right after a jump would otherwise be
+    // valued at the quote before it, and equity (and a drawdown peak) overstated.
+    const mark = this.#marks.get(fill.symbol);
+    if (mark === undefined || mark.timestamp < fill.timestamp) {
       this.#marks.set(fill.symbol, { price: toNumber(fill.price), exact: fill.price, timestamp: fill.timestamp });
     }
 
@@ -208,15 +211,6 @@ export class Portfolio {
     }
     this.#marks.set(symbol, isDecimal(price) ? { price: value, exact: price, timestamp } : { price: value, timestamp });
     this.#maybeSample(timestamp);
-  }
-
-  /**
-   * Marks at a fill's price unless a newer mark exists: the fill is then the latest price seen. Live, a buy right
-   * after a jump would otherwise be valued at the quote before it, and equity (and a drawdown peak) overstated.
-   */
-  markAtFill(fill: Fill): void {
-    const mark = this.#marks.get(fill.symbol);
-    if (mark === undefined || mark.timestamp < fill.timestamp) this.mark(fill.symbol, fill.price, fill.timestamp);
   }
 
   /** Marks at the quote's mid. Quotes with no usable side are ignored. */

@@ -5,7 +5,7 @@ import type { Decimal } from '../core/decimal.ts';
 import type { MarketView } from '../data/cache.ts';
 import type { ExecutionLogger, ExecutionState } from '../execution/types.ts';
 import type { OrderDenied } from '../model/events.ts';
-import type { Order } from '../model/order.ts';
+import type { Order, OrderType } from '../model/order.ts';
 import type { Position } from '../model/position.ts';
 import type { TradingPair } from '../model/trading-pair.ts';
 import type { AppConfig } from '../config/schema.ts';
@@ -62,7 +62,7 @@ export interface BuyHold {
 export const DEFAULT_BUY_HOLD: BuyHold = { feeRatio: 0.0095, marketBuyCollar: 0.01 };
 
 /** Buying power held per unit of a buy's value. */
-export function buyHoldFactor(hold: BuyHold, type: 'market' | 'limit' | 'stop_limit' | 'stop_loss'): number {
+export function buyHoldFactor(hold: BuyHold, type: OrderType): number {
   return (1 + hold.feeRatio) * (type === 'market' ? 1 + hold.marketBuyCollar : 1);
 }
 

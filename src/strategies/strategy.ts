@@ -3,6 +3,7 @@
 // the order factory on its context. Parameters are a zod schema beside the class: defaults and bounds live there, so
 // config, the CLI and the optimizer validate the same way.
 import { z } from 'zod';
+import { getPath } from '../config/paths.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { Fill } from '../model/fill.ts';
 import type { Bar, Quote, Trade } from '../model/market.ts';
@@ -32,34 +33,34 @@ export class StrategyParamsError extends ValidationError {
  */
 export function parseParams<P>(schema: z.ZodType<P>, params: unknown, strategyName: string): P {
   const raw = params ?? {};
-  const problems = unknownParams(schema, raw);
+  const known = paramNames(schema);
+  const problems = unknownParams(schema, raw).map((key) => `unknown parameter "${key}"; known: ${known.join(', ')}`);
   const result = schema.safeParse(raw);
   if (!result.success) problems.push(...result.error.issues.map((issue) => describeIssue(issue, raw)));
   if (problems.length > 0 || !result.success) throw new StrategyParamsError(strategyName, problems);
   return result.data;
 }
 
-function unknownParams(schema: z.ZodType, raw: unknown): string[] {
+/** The parameter names an object schema lists (none for another kind of schema). */
+export function paramNames(schema: z.ZodType): string[] {
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+/** The names in `raw` that the schema does not list: none when it takes any name (`catchall`, `looseObject`). */
+export function unknownParams(schema: z.ZodType, raw: unknown): string[] {
   if (!(schema instanceof z.ZodObject) || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [];
-  if (schema.def.catchall !== undefined && !(schema.def.catchall instanceof z.ZodNever)) return []; // open by design
-  const known = Object.keys(schema.shape);
-  return Object.keys(raw)
-    .filter((key) => !known.includes(key))
-    .map((key) => `unknown parameter "${key}"; known: ${known.join(', ')}`);
+  if (schema.def.catchall !== undefined && !(schema.def.catchall instanceof z.ZodNever)) return [];
+  const known = paramNames(schema);
+  return Object.keys(raw).filter((key) => !known.includes(key));
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const path = issue.path.map(String).join('.');
-  let value: unknown = raw;
-  for (const key of issue.path) value = isRecord(value) ? value[String(key)] : undefined;
+  const value = getPath(raw, issue.path);
   if (issue.code === 'invalid_type' && value === undefined) return `${path} is required`;
   // A refinement's message states its values already.
   const got = issue.code === 'custom' || value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
   return `${path === '' ? 'parameters' : path}: ${issue.message}${got}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 export abstract class Strategy<P = unknown> {

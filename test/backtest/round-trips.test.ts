@@ -2,7 +2,7 @@
 // per average): the result's JSON and fingerprints must not change by a character.
 import { describe, expect, it } from 'vitest';
 import { dec, toPlain, ZERO, type Decimal } from '../../src/core/decimal.ts';
-import { createFill } from '../../src/model/fill.ts';
+import { createFill, type Fill } from '../../src/model/fill.ts';
 import { roundTrips, roundTripToJson, type AttributedFill, type RoundTrip } from '../../src/backtest/round-trips.ts';
 
 /** Seeded PRNG (mulberry32), so that a failure reproduces. */
@@ -26,65 +26,64 @@ function randomDecimal(next: () => number, digits = 20, signed = true): Decimal 
   return dec(`${sign}${text}e${-places}`);
 }
 
-/** The straightforward computation (running big.js sums, one division per average) the builder must match. */
+/**
+ * The straightforward computation the builder must match: each trip's fills kept, and summed when it closes (big.js
+ * sums, one big.js division per average), independent of the builder's running sums.
+ */
 function reference(fills: readonly AttributedFill[]): RoundTrip[] {
-  interface Open {
-    readonly symbol: string;
-    readonly strategyId: string;
-    readonly entryTime: number;
-    held: Decimal;
-    peak: Decimal;
-    boughtQty: Decimal;
-    boughtCost: Decimal;
-    soldQty: Decimal;
-    soldProceeds: Decimal;
-    fees: Decimal;
-    fills: number;
-  }
-  const finish = (t: Open, exitTime: number | undefined): RoundTrip => {
-    const entryPrice = t.boughtQty.gt(ZERO) ? t.boughtCost.div(t.boughtQty) : ZERO;
-    const exitPrice = t.soldQty.gt(ZERO) ? t.soldProceeds.div(t.soldQty) : ZERO;
+  const sum = (xs: readonly Decimal[]): Decimal => xs.reduce((s, x) => s.plus(x), ZERO);
+  const signed = (f: Fill): Decimal => (f.side === 'buy' ? f.quantity : f.quantity.neg());
+  const finish = (strategyId: string, trip: readonly Fill[], exitTime: number | undefined): RoundTrip => {
+    const buys = trip.filter((f) => f.side === 'buy');
+    const sells = trip.filter((f) => f.side === 'sell');
+    const boughtQty = sum(buys.map((f) => f.quantity));
+    const boughtCost = sum(buys.map((f) => f.quantity.times(f.price)));
+    const soldQty = sum(sells.map((f) => f.quantity));
+    const soldProceeds = sum(sells.map((f) => f.quantity.times(f.price)));
+    const fees = sum(trip.map((f) => f.fee));
+    let held = ZERO;
+    let peak = ZERO;
+    for (const f of trip) {
+      held = held.plus(signed(f));
+      if (held.gt(peak)) peak = held;
+    }
+    const entryPrice = boughtQty.gt(ZERO) ? boughtCost.div(boughtQty) : ZERO;
+    const exitPrice = soldQty.gt(ZERO) ? soldProceeds.div(soldQty) : ZERO;
     const pnl =
       exitTime === undefined
-        ? t.soldProceeds.minus(entryPrice.times(t.soldQty)).minus(t.fees)
-        : t.soldProceeds.minus(t.boughtCost).minus(t.fees);
-    return { ...t, exitTime, quantity: t.peak, entryPrice, exitPrice, pnl };
+        ? soldProceeds.minus(entryPrice.times(soldQty)).minus(fees)
+        : soldProceeds.minus(boughtCost).minus(fees);
+    const first = trip[0] as Fill;
+    return {
+      symbol: first.symbol,
+      strategyId,
+      entryTime: first.timestamp,
+      exitTime,
+      quantity: peak,
+      entryPrice,
+      exitPrice,
+      fees,
+      pnl,
+      fills: trip.length,
+    };
   };
-  const open = new Map<string, Open>();
+  const open = new Map<string, { readonly strategyId: string; readonly fills: Fill[] }>();
   const out: RoundTrip[] = [];
   for (const { fill, strategyId } of fills) {
     const key = `${strategyId}|${fill.symbol}`;
-    let t = open.get(key);
-    if (fill.side === 'buy') {
-      if (t === undefined) {
-        t = {
-          symbol: fill.symbol,
-          strategyId,
-          entryTime: fill.timestamp,
-          ...{ held: ZERO, peak: ZERO, boughtQty: ZERO, boughtCost: ZERO, soldQty: ZERO, soldProceeds: ZERO },
-          fees: ZERO,
-          fills: 0,
-        };
-        open.set(key, t);
-      }
-      t.held = t.held.plus(fill.quantity);
-      if (t.held.gt(t.peak)) t.peak = t.held;
-      t.boughtQty = t.boughtQty.plus(fill.quantity);
-      t.boughtCost = t.boughtCost.plus(fill.quantity.times(fill.price));
-    } else {
-      if (t === undefined) continue;
-      t.held = t.held.minus(fill.quantity);
-      t.soldQty = t.soldQty.plus(fill.quantity);
-      t.soldProceeds = t.soldProceeds.plus(fill.quantity.times(fill.price));
+    let trip = open.get(key);
+    if (trip === undefined) {
+      if (fill.side === 'sell') continue; // a sell of holdings from before the run belongs to no trip
+      trip = { strategyId, fills: [] };
+      open.set(key, trip);
     }
-    t.fees = t.fees.plus(fill.fee);
-    t.fills++;
-    if (t.held.lte(ZERO)) {
-      out.push(finish(t, fill.timestamp));
+    trip.fills.push(fill);
+    if (sum(trip.fills.map(signed)).lte(ZERO)) {
+      out.push(finish(strategyId, trip.fills, fill.timestamp));
       open.delete(key);
     }
   }
-  return [...out, ...[...open.values()].map((t) => finish(t, undefined))];
+  return [...out, ...[...open.values()].map((t) => finish(t.strategyId, t.fills, undefined))];
 }
 
 describe('roundTrips', () => {

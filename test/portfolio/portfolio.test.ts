@@ -32,11 +32,10 @@ describe('Portfolio: fills, cash and positions', () => {
     portfolio.mark('BTC-USD', 111_300, 1_000);
     const buy = fill({ side: 'buy', quantity: '0.1', price: '105000', timestamp: 2_000 });
     portfolio.applyFill(buy, 's1');
-    portfolio.markAtFill(buy);
     expect(portfolio.markOf('BTC-USD')).toMatchObject({ price: 105_000, timestamp: 2_000 });
     expect(portfolio.equity()).toBe(100_000); // not 100,630 at the stale 111,300
     portfolio.mark('BTC-USD', 104_000, 3_000);
-    portfolio.markAtFill(fill({ side: 'buy', quantity: '0.1', price: '105000', timestamp: 2_500 })); // older
+    portfolio.applyFill(fill({ side: 'buy', quantity: '0.1', price: '105000', timestamp: 2_500 }), 's1'); // older
     expect(portfolio.markOf('BTC-USD')?.price).toBe(104_000);
   });
 

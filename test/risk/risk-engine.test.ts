@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../src/core/decimal.ts';
+import { RiskEngine, type RiskEngineOptions } from '../../src/risk/index.ts';
 import { StopManager } from '../../src/risk/stops.ts';
-import { buy, dailyBars, DAY, fillOrder, pair, quote, sell, setup, T0 } from './helpers.ts';
+import { buy, dailyBars, DAY, fillOrder, pair, quote, sell, setup, T0, type Setup } from './helpers.ts';
 
 function denied(decision: ReturnType<ReturnType<typeof setup>['engine']['check']>) {
   if (decision.approved) throw new Error('expected a denial, got an approval');
@@ -290,19 +291,29 @@ function kvStore() {
   return { kv, store };
 }
 
+/** Another engine over a setup's components and config, with a store: what a restart builds. */
+function engineWithStore(
+  s: Setup,
+  store: ReturnType<typeof kvStore>['store'],
+  extra: Partial<RiskEngineOptions> = {},
+): RiskEngine {
+  return new RiskEngine({
+    config: s.engine.config,
+    clock: s.clock,
+    market: s.cache,
+    portfolio: s.portfolio,
+    pairs: s.pairs,
+    store,
+    ...extra,
+  });
+}
+
 describe('RiskEngine drawdown, daily loss and operational halts', () => {
   it('drawdown at max_drawdown halts everything until resume(), on every channel', async () => {
     const { kv, store } = kvStore();
     const s = setup({ config: { max_drawdown: 0.1, daily_loss_limit: 1 } });
     const logs: string[] = [];
-    const { RiskEngine } = await import('../../src/risk/index.ts');
-    const engine = new RiskEngine({
-      config: s.engine.config,
-      clock: s.clock,
-      market: s.cache,
-      portfolio: s.portfolio,
-      pairs: s.pairs,
-      store,
+    const engine = engineWithStore(s, store, {
       onEvent: (e) => s.events.push(e),
       logger: { info: (_o, m) => logs.push(`info ${m}`), warn: (_o, m) => logs.push(`warn ${m}`), error: () => {} },
     });
@@ -327,14 +338,7 @@ describe('RiskEngine drawdown, daily loss and operational halts', () => {
     await engine.flush();
     expect(kv.get('risk.halt')).toMatchObject({ state: 'HALTED', cause: 'drawdown', peak: 120_000 });
     // A restart restores it.
-    const again = new RiskEngine({
-      config: s.engine.config,
-      clock: s.clock,
-      market: s.cache,
-      portfolio: s.portfolio,
-      pairs: s.pairs,
-      store,
-    });
+    const again = engineWithStore(s, store);
     await again.load();
     expect(again.state).toBe('HALTED');
     expect(again.resume()).toBe('RUNNING');
@@ -358,16 +362,7 @@ describe('RiskEngine drawdown, daily loss and operational halts', () => {
   it('a restart keeps the equity peak and the start of the day without any halt, and resume replaces them', async () => {
     const { store } = kvStore();
     const s = setup({ config: { max_drawdown: 0.15, daily_loss_limit: 1 } });
-    const { RiskEngine } = await import('../../src/risk/index.ts');
-    const make = () =>
-      new RiskEngine({
-        config: s.engine.config,
-        clock: s.clock,
-        market: s.cache,
-        portfolio: s.portfolio,
-        pairs: s.pairs,
-        store,
-      });
+    const make = () => engineWithStore(s, store);
     const first = make();
     first.updateEquity(120_000, T0);
     first.updateEquity(110_000, T0 + 1);

@@ -1,7 +1,6 @@
 // `sherwood backtest`: runs a strategy over historical data through the live engine (see docs/backtesting.md).
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { backtestConfigFromFlags, type BacktestFlags } from '../../backtest/cli-input.ts';
 import { runBacktest, type StrategyFactory } from '../../backtest/engine.ts';
 import { writeJson, writeReport } from '../../backtest/report.ts';
@@ -11,6 +10,7 @@ import { formatSummary } from '../../backtest/summary.ts';
 import { ConfigError, DataError } from '../../core/errors.ts';
 import { RiskEngine } from '../../risk/risk-engine.ts';
 import { defaultRegistry } from '../../strategies/registry.ts';
+import { paramNames, unknownParams } from '../../strategies/strategy.ts';
 import { addConfigOptions, flagProblems, loadConfigFromOptions, type ConfigCliOptions } from '../options.ts';
 import { logStdout } from '../output.ts';
 
@@ -29,9 +29,7 @@ export async function checkStrategyParams(type: string, params: Readonly<Record<
   const cls = await defaultRegistry.resolve(type);
   const schema = cls.paramsSchema;
   const parsed = schema.safeParse(params);
-  // The schemas strip keys they do not know: a misspelt name would silently run with the default.
-  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
-  const unknown = known === undefined ? [] : Object.keys(params).filter((k) => !known.includes(k));
+  const unknown = unknownParams(schema, params);
   if (parsed.success && unknown.length === 0) return;
   const issues = parsed.success ? [] : parsed.error.issues;
   const names: Record<string, string> = { '': `--param (strategy ${type})` };
@@ -40,7 +38,7 @@ export async function checkStrategyParams(type: string, params: Readonly<Record<
     for (const key of keys) if (key !== '') names[key] = `--param ${key}`;
   }
   const lines = [
-    ...unknown.map((k) => `--param ${k}: ${type} has no such parameter (it has ${known?.join(', ')})`),
+    ...unknown.map((k) => `--param ${k}: ${type} has no such parameter (it has ${paramNames(schema).join(', ')})`),
     ...flagProblems(issues, params, names),
   ];
   throw new ConfigError(`${lines.join('\n')}\n(sherwood strategies ${type} lists its parameters)`, {

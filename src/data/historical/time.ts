@@ -70,6 +70,16 @@ export function intervalFromFileName(path: string): number | undefined {
   return ms === undefined || count <= 0 ? undefined : count * ms;
 }
 
+/** The inverse of the file-name interval: 3,600,000 → `1h`, 86,400,000 → `1d`; `unknown` when absent. */
+export function intervalLabel(ms: number | undefined): string {
+  if (ms === undefined) return 'unknown';
+  for (const unit of ['w', 'd', 'h', 'm', 's']) {
+    const size = UNIT_MS[unit] as number;
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
 export function isoTime(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
 }
